@@ -1,0 +1,34 @@
+"""The failures a user can act on. The app turns each into a panel, the CLI into an exit code."""
+
+from __future__ import annotations
+
+
+class KhulasaError(Exception):
+    """Base class: `str(error)` is a complete, user-facing sentence saying what happened and what to do."""
+
+    exit_code = 1
+
+
+class InputError(KhulasaError):
+    """The text cannot be analysed as given (empty, not UTF-8, too long, no letters)."""
+
+    exit_code = 2
+
+
+class NotArabic(KhulasaError):
+    """The text does not look like Arabic; the user may still force the analysis."""
+
+    exit_code = 3
+
+
+class ModelUnavailable(KhulasaError):
+    """A model could not be loaded; the message names it and the variable that chooses it."""
+
+    exit_code = 4
+
+    def __init__(self, role: str, name: str, variable: str, reason: str) -> None:
+        self.role, self.name, self.variable, self.reason = role, name, variable, reason
+        super().__init__(
+            f"The {role} model '{name}' could not be loaded: {reason}. Connect to the internet once so it "
+            f"downloads into the Hugging Face cache, or set {variable} to a local folder that holds it."
+        )

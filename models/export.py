@@ -1,0 +1,180 @@
+"""Markdown export of an `Analysis`: the file the CLI's `--format md` writes and the app's download button serves.
+
+Every piece of user text (article, translation, summary, entity names, model names, problems) passes through
+`escape_markdown` where it is joined, so a Markdown renderer shows it literally: no HTML, links, images,
+emphasis, headings, lists, code or table breaks can come from the article. The output holds no raw HTML.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from models.types import Analysis, EntityGroup, Sentence
+
+TITLE_LIMIT = 80
+SLUG_LIMIT = 50
+UNTITLED = "Untitled article"
+
+# Backslash escapes for the ASCII punctuation that makes Markdown syntax anywhere in a line (CommonMark allows
+# escaping any of it); `$` is Streamlit's math. `&`, `<` and `>` become entities, so they cannot start an entity
+# reference, raw HTML, an autolink or a blockquote.
+_ALWAYS = str.maketrans({char: "\\" + char for char in "\\`*_{}[]#|~$^"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# The rest matters only in context, so prose keeps its plain full stops and brackets: list markers and setext
+# underlines at the start of a line, `1.` and `1)` list markers, and the `.` and `:` inside bare URLs, domains and
+# e-mail addresses that GFM renderers turn into links. `(` and `!` need nothing once `[` is escaped.
+_IN_CONTEXT = re.compile(r"^[-+=]|(?<=\d)[.)]|[.:](?=\S)")
+_WHITESPACE = re.compile(r"\s+")
+_SLUG_SEPARATORS = re.compile(r"-+")
+
+
+def escape_markdown(text: str, *, inline: bool = False) -> str:
+    """Make user text render literally in Markdown.
+
+    Lines are stripped and blank lines dropped, so the text stays one block (no indented code, no paragraph
+    breaks smuggled in). With `inline=True` (table cells, headings, list items) all whitespace runs, newlines
+    included, become one space. Example: `escape_markdown("# [x](y.z)")` gives `\\# \\[x\\](y\\.z)`.
+    """
+    if inline:
+        lines = [_WHITESPACE.sub(" ", text).strip()]
+    else:
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return "\n".join(_escape_line(line) for line in lines)
+
+
+def _escape_line(line: str) -> str:
+    return _IN_CONTEXT.sub(lambda match: "\\" + match.group(), line.translate(_ALWAYS))
+
+
+def title_of(analysis: Analysis) -> str:
+    """The article's first sentence on one line, cut at a word boundary near `TITLE_LIMIT` characters."""
+    if analysis.sentences:
+        first = analysis.sentences[0].text
+    else:
+        first = next((line for line in analysis.text.splitlines() if line.strip()), "")
+    title = _WHITESPACE.sub(" ", first).strip()
+    if not title:
+        return UNTITLED
+    if len(title) <= TITLE_LIMIT:
+        return title
+    head = title[: TITLE_LIMIT + 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else title[:TITLE_LIMIT]
+    return cut.rstrip() + "…"
+
+
+def export_filename(analysis: Analysis, generated: datetime) -> str:
+    """A safe file name such as `khulasa-2026-11-29-<slug>.md`, the slug taken from the title."""
+    return f"khulasa-{_as_utc(generated):%Y-%m-%d}-{_slug(title_of(analysis))}.md"
+
+
+def to_markdown(analysis: Analysis, *, generated: datetime | None = None) -> str:
+    """The whole export; deterministic for a given `generated` time (default: now, in UTC)."""
+    when = _as_utc(generated or datetime.now(UTC))
+    blocks = [
+        f"# {escape_markdown(title_of(analysis), inline=True)}",
+        f"Generated {when:%Y-%m-%d %H:%M} UTC",
+        *_models_section(analysis),
+        *_summary_section(analysis),
+        *_entities_section(analysis.groups),
+        *_translation_section(analysis),
+        *_original_section(analysis),
+        *_notes_section(analysis.problems),
+    ]
+    return "\n\n".join(blocks) + "\n"
+
+
+def _models_section(analysis: Analysis) -> Iterator[str]:
+    models = analysis.models
+    yield "**Models**"
+    yield "\n".join(
+        f"- {role}: {escape_markdown(name, inline=True)}"
+        for role, name in (
+            ("Translator", models.translator),
+            ("Summarizer", models.summarizer),
+            ("NER", models.ner),
+            ("Engine", models.engine),
+        )
+    )
+
+
+def _summary_section(analysis: Analysis) -> Iterator[str]:
+    yield "## Summary"
+    summary = analysis.summary
+    if summary is None:
+        reason = "see Notes" if analysis.problems else "none was produced for this article"
+        yield f"_No summary ({reason})._"
+        return
+    yield from (block for block in (escape_markdown(summary.ar), escape_markdown(summary.en)) if block)
+    yield f"_Strategy: {escape_markdown(summary.strategy, inline=True)}_"
+
+
+def _entities_section(groups: tuple[EntityGroup, ...]) -> Iterator[str]:
+    yield "## Entities"
+    if not groups:
+        yield "_No entities found._"
+        return
+    rows = ["| Entity | English | Type | Mentions |", "| --- | --- | --- | ---: |"]
+    for group in sorted(groups, key=lambda group: -group.count):
+        cells = (group.canonical, group.english, group.label, str(group.count))
+        rows.append("| " + " | ".join(escape_markdown(cell, inline=True) for cell in cells) + " |")
+    yield "\n".join(rows)
+
+
+def _translation_section(analysis: Analysis) -> Iterator[str]:
+    yield "## Translation"
+    paragraphs = [
+        " ".join(s.translation.strip() for s in sentences if s.translation.strip())
+        for sentences in _paragraph_sentences(analysis)
+    ]
+    blocks = [escape_markdown(paragraph) for paragraph in paragraphs if paragraph]
+    yield from blocks or ["_No translation._"]
+
+
+def _original_section(analysis: Analysis) -> Iterator[str]:
+    yield "## Original"
+    if analysis.sentences:
+        paragraphs = [analysis.text[group[0].start : group[-1].end] for group in _paragraph_sentences(analysis)]
+    else:
+        paragraphs = analysis.text.split("\n\n")
+    blocks = [escape_markdown(paragraph) for paragraph in paragraphs if paragraph.strip()]
+    yield from blocks or ["_No text._"]
+
+
+def _notes_section(problems: tuple[str, ...]) -> Iterator[str]:
+    if problems:
+        yield "## Notes"
+        yield "\n".join(f"- {escape_markdown(problem, inline=True)}" for problem in problems)
+
+
+def _paragraph_sentences(analysis: Analysis) -> Iterator[list[Sentence]]:
+    """The sentences of each non-empty paragraph; all sentences form one paragraph if none are listed."""
+    paragraphs = analysis.paragraphs or (tuple(range(len(analysis.sentences))),)
+    for indices in paragraphs:
+        if indices:
+            yield [analysis.sentences[index] for index in indices]
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """Aware times are converted to UTC; naive ones are taken to be UTC already."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _slug(title: str) -> str:
+    """Arabic letters and digits plus ASCII alphanumerics, other runs as one '-'; 'article' if nothing is left."""
+    kept = "".join(char if _slug_char(char) else "-" for char in unicodedata.normalize("NFKC", title))
+    slug = _SLUG_SEPARATORS.sub("-", kept).strip("-").lower()
+    if len(slug) > SLUG_LIMIT:
+        slug = slug[: SLUG_LIMIT + 1]
+        slug = slug.rsplit("-", 1)[0] if "-" in slug else slug[:SLUG_LIMIT]
+        slug = slug.strip("-")
+    return slug or "article"
+
+
+def _slug_char(char: str) -> bool:
+    if char.isascii():
+        return char.isalnum()
+    # Letters and digits of the Arabic block, without the tatweel (a stretching stroke, not a letter).
+    category = unicodedata.category(char)
+    return "\u0600" <= char <= "\u06ff" and char != "\u0640" and (category.startswith("L") or category == "Nd")

@@ -1,0 +1,99 @@
+"""Load each model once per process, from a Hub id or a local folder, and say clearly when that fails.
+
+A Hub id is looked up in the local Hugging Face cache first; only when it is missing there is the Hub asked,
+and only after a quick check that it can be reached (otherwise transformers retries for most of a minute).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .errors import ModelUnavailable
+from .settings import VARIABLES
+
+log = logging.getLogger("khulasa.models")
+T = TypeVar("T")
+
+_loaded: dict[tuple, Any] = {}
+_loading = threading.Lock()
+LOAD_COUNTS: dict[str, int] = {}
+
+
+def quiet_transformers() -> None:
+    """Keep load progress bars and generation-length notices out of the CLI's stderr and the server log."""
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
+
+
+def resolve_device(setting: str) -> str:
+    """`auto` → `cuda` when a GPU is present, else `cpu`; anything else is returned as given."""
+    if setting != "auto":
+        return setting
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def hub_reachable(host: str = "huggingface.co", timeout: float = 3.0) -> bool:
+    if os.environ.get("HF_HUB_OFFLINE", "").strip() in {"1", "true", "yes"}:
+        return False
+    try:
+        socket.create_connection((host, 443), timeout=timeout).close()
+        return True
+    except OSError:
+        return False
+
+
+def from_pretrained(loader: Callable[..., T], name: str, **kwargs: Any) -> T:
+    """`loader(name)` from a local folder or the cache; download from the Hub only when it can be reached."""
+    folder = Path(name).expanduser()
+    if folder.is_dir():
+        return loader(str(folder), **kwargs)
+    if looks_like_path(name):
+        raise OSError(f"there is no folder at {folder}")
+    try:
+        return loader(name, local_files_only=True, **kwargs)
+    except OSError:
+        if not hub_reachable():
+            raise OSError("it is not in the local Hugging Face cache and the Hub cannot be reached") from None
+    return loader(name, **kwargs)
+
+
+def looks_like_path(name: str) -> bool:
+    """Hub ids are `owner/name`; anything else with a path shape is meant as a local folder."""
+    return name.startswith(("/", ".", "~")) or "\\" in name or name.count("/") > 1
+
+
+def load_once(role: str, name: str, key: tuple, build: Callable[[], T]) -> T:
+    """Build the model for `(role, name, *key)` the first time it is asked for; reuse it afterwards.
+
+    Any failure becomes a `ModelUnavailable` naming the model and the variable that chooses it.
+    """
+    cache_key = (role, name, *key)
+    with _loading:
+        if cache_key in _loaded:
+            return _loaded[cache_key]
+        quiet_transformers()
+        try:
+            model = build()
+        except ModelUnavailable:
+            raise
+        except Exception as error:  # noqa: BLE001 - every load failure is reported the same way
+            raise ModelUnavailable(role, name, VARIABLES[role], _reason(error)) from error
+        LOAD_COUNTS[role] = LOAD_COUNTS.get(role, 0) + 1
+        log.info("loaded %s model %s (load #%d)", role, name, LOAD_COUNTS[role])
+        _loaded[cache_key] = model
+        return model
+
+
+def _reason(error: Exception) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= 300 else text[:297] + "..."

@@ -1,0 +1,155 @@
+"""The whole analysis, stage by stage: check → segment → entities → translation (streamed) → summary.
+
+`analyze_stream` yields `Analysis` snapshots so the app can show entities and the first translated sentences
+before the summary, the slowest stage, is done; `analyze` returns the final one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+
+from .entities import EntityRecognizer, load_recognizer
+from .errors import InputError, ModelUnavailable
+from .grouping import group_entities
+from .language import detect_language, require_arabic
+from .segment import segment
+from .seq2seq import load_seq2seq
+from .settings import Settings
+from .summarize import Summarizer
+from .translate import Translator
+from .types import Analysis, EntityGroup, Language, ModelNames, Summary
+
+
+@dataclass(frozen=True)
+class Models:
+    """The loaded models; a role is None when its model could not be loaded (see `problems`)."""
+
+    names: ModelNames
+    translator: Translator | None = None
+    summarizer: Summarizer | None = None
+    recognizer: EntityRecognizer | None = None
+    problems: tuple[ModelUnavailable, ...] = ()
+    load_ms: int = 0
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the user may tune per analysis, kept within sane bounds by the callers."""
+
+    summary_tokens: int = 84
+    summary_beams: int = 4
+    force: bool = False
+
+
+def load_models(settings: Settings, *, strict: bool = True, on_load: Callable[[str], None] | None = None) -> Models:
+    """Load the three models (once per process). With `strict`, the first failure is raised; otherwise
+    failures are collected in `Models.problems` and the other models are still returned."""
+    loaders = {
+        "translator": lambda: Translator(load_seq2seq("translator", settings.translator, settings.device),
+                                         batch_tokens=settings.batch_tokens),
+        "summarizer": lambda: Summarizer(load_seq2seq("summarizer", settings.summarizer, settings.device)),
+        "ner": lambda: load_recognizer(settings.ner, settings.device),
+    }
+    loaded, problems, started = {}, [], time.perf_counter()
+    for role, load in loaders.items():
+        if on_load:
+            on_load(role)
+        try:
+            loaded[role] = load()
+        except ModelUnavailable as problem:
+            if strict:
+                raise
+            problems.append(problem)
+    names = ModelNames(settings.translator, settings.summarizer, settings.ner, engine="transformers")
+    load_ms = round((time.perf_counter() - started) * 1000)
+    return Models(names, loaded.get("translator"), loaded.get("summarizer"), loaded.get("ner"), tuple(problems),
+                  load_ms)
+
+
+def check_input(text: str, settings: Settings) -> str:
+    """Raise `InputError` for text that cannot be analysed; returns the text unchanged otherwise."""
+    if not text.strip():
+        raise InputError("The text is empty: paste or upload an Arabic article.")
+    if len(text) > settings.max_chars:
+        raise InputError(f"The text is {len(text):,} characters long; the limit is {settings.max_chars:,}. "
+                         "Split the article and analyse it in parts.")
+    return text
+
+
+def check_language(text: str, *, force: bool = False) -> Language:
+    """Detect the language; raise `NotArabic` unless the text is Arabic or `force` is set."""
+    language = detect_language(text)
+    if not force:
+        require_arabic(language)
+    return language
+
+
+def analyze_stream(text: str, models: Models, settings: Settings, options: Options = Options()) -> Iterator[Analysis]:
+    """Yield snapshots after entities, after each translated batch, and the finished analysis last."""
+    started = time.perf_counter()
+    timings: dict[str, int] = {"load": models.load_ms}
+    check_input(text, settings)
+    language = check_language(text, force=options.force)
+    translator, problems = models.translator, tuple(str(problem) for problem in models.problems)
+    measure, limit = (translator.count_tokens, translator.window - 2) if translator else (len, 400)
+    sentences, paragraphs = segment(text, measure=measure, limit=limit)
+    spans = [(sentences[p[0]].start, sentences[p[-1]].end) for p in paragraphs]
+
+    with _timed(timings, "ner"):
+        mentions = models.recognizer.find(text, spans) if models.recognizer else []
+        entities, groups = group_entities(text, mentions)
+    analysis = Analysis(text, language, sentences, paragraphs, None, entities, groups, models.names,
+                        timings, problems, stage="entities")
+    yield analysis
+
+    if translator:
+        with _timed(timings, "translate"):
+            found: dict[int, str] = {}
+            for batch in translator.stream([sentence.text for sentence in sentences]):
+                found.update(batch)
+                analysis = replace(analysis, stage="translation", sentences=tuple(
+                    replace(s, translation=found.get(i, "")) for i, s in enumerate(sentences)))
+                yield analysis
+
+    with _timed(timings, "summarize"):
+        summary, groups = _summarize(text, models, options, groups)
+    timings["total"] = round((time.perf_counter() - started) * 1000)
+    yield replace(analysis, summary=summary, groups=groups, timings_ms=dict(timings), stage="done")
+
+
+def analyze(text: str, models: Models, settings: Settings, options: Options = Options()) -> Analysis:
+    """The finished analysis of `text` (the last snapshot of `analyze_stream`)."""
+    return deque(analyze_stream(text, models, settings, options), maxlen=1)[0]
+
+
+def _summarize(text: str, models: Models, options: Options,
+               groups: tuple[EntityGroup, ...]) -> tuple[Summary | None, tuple[EntityGroup, ...]]:
+    """The Arabic summary, then one translator call for the English summary and the entity names."""
+    summary_ar, strategy = "", ""
+    if models.summarizer:
+        summary_ar, strategy = models.summarizer.summarize(
+            text, max_tokens=options.summary_tokens, num_beams=options.summary_beams)
+    if not models.translator:
+        summary = Summary(summary_ar, "", strategy) if models.summarizer else None
+        return summary, groups
+    english = models.translator.translate([summary_ar] * bool(summary_ar) + [g.canonical for g in groups])
+    summary_en = english.pop(0) if summary_ar else ""
+    groups = tuple(replace(group, english=name) for group, name in zip(groups, english))
+    return (Summary(summary_ar, summary_en, strategy) if models.summarizer else None), groups
+
+
+class _timed:
+    """Add the milliseconds spent in a `with` block to `timings[stage]`."""
+
+    def __init__(self, timings: dict[str, int], stage: str) -> None:
+        self.timings, self.stage = timings, stage
+
+    def __enter__(self) -> None:
+        self.started = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        spent = round((time.perf_counter() - self.started) * 1000)
+        self.timings[self.stage] = self.timings.get(self.stage, 0) + spent

@@ -1,0 +1,61 @@
+"""A sequence-to-sequence model behind one small interface: texts in, generated texts out, batch by batch."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .loading import from_pretrained, load_once, resolve_device
+
+
+@dataclass(frozen=True)
+class Generation:
+    """Decoding settings shared by every engine."""
+
+    num_beams: int = 4
+    max_new_tokens: int = 256
+    min_new_tokens: int = 1
+    no_repeat_ngram_size: int = 0
+    length_penalty: float = 1.0
+
+
+class TransformersSeq2Seq:
+    """transformers tokenizer + `model.generate`, fp32 on CPU or on the GPU. Calls are serialised per model,
+    because fast tokenizers and generation are not safe to share across Streamlit's threads."""
+
+    engine = "transformers"
+
+    def __init__(self, name: str, device: str) -> None:
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+        self.name, self.device = name, device
+        self.tokenizer = from_pretrained(AutoTokenizer.from_pretrained, name)
+        self.model = from_pretrained(AutoModelForSeq2SeqLM.from_pretrained, name).to(device).eval()
+        positions = getattr(self.model.config, "max_position_embeddings", None) or 512
+        self.window = min(int(self.tokenizer.model_max_length or positions), positions, 512)
+        self.lock = threading.Lock()
+
+    def count_tokens(self, text: str) -> int:
+        """Source tokens for `text`, end-of-sequence token included."""
+        with self.lock:
+            return len(self.tokenizer(text, add_special_tokens=True)["input_ids"])
+
+    def generate(self, texts: Sequence[str], settings: Generation) -> list[str]:
+        import torch
+
+        with self.lock, torch.inference_mode():
+            batch = self.tokenizer(list(texts), return_tensors="pt", padding=True, truncation=True,
+                                   max_length=self.window).to(self.device)
+            output = self.model.generate(
+                **batch, num_beams=settings.num_beams, max_new_tokens=settings.max_new_tokens,
+                min_new_tokens=settings.min_new_tokens, no_repeat_ngram_size=settings.no_repeat_ngram_size,
+                length_penalty=settings.length_penalty, early_stopping=True,
+            )
+            return [" ".join(text.split()) for text in self.tokenizer.batch_decode(output, skip_special_tokens=True)]
+
+
+def load_seq2seq(role: str, name: str, device_setting: str) -> TransformersSeq2Seq:
+    """The shared seq2seq model for `role` ("translator" or "summarizer"), loaded once per process."""
+    device = resolve_device(device_setting)
+    return load_once(role, name, ("transformers", device), lambda: TransformersSeq2Seq(name, device))

@@ -1,0 +1,61 @@
+"""Settings, read once from `KHULASA_*` environment variables.
+
+| variable | default | meaning |
+|---|---|---|
+| KHULASA_TRANSLATOR | Helsinki-NLP/opus-mt-ar-en | Arabic→English MarianMT: Hub id or local folder |
+| KHULASA_SUMMARIZER | csebuetnlp/mT5_multilingual_XLSum | mT5 summariser: Hub id or local folder |
+| KHULASA_NER | CAMeL-Lab/bert-base-arabic-camelbert-msa-ner | token classifier: Hub id or local folder |
+| KHULASA_DEVICE | auto | `auto` (GPU when present, else CPU), `cpu`, `cuda` or `cuda:N` |
+| KHULASA_MAX_CHARS | 100000 | longest article accepted, in characters |
+| KHULASA_BATCH_TOKENS | 1200 | translation batch budget: padded source tokens per batch |
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEFAULT_TRANSLATOR = "Helsinki-NLP/opus-mt-ar-en"
+DEFAULT_SUMMARIZER = "csebuetnlp/mT5_multilingual_XLSum"
+DEFAULT_NER = "CAMeL-Lab/bert-base-arabic-camelbert-msa-ner"
+VARIABLES = {"translator": "KHULASA_TRANSLATOR", "summarizer": "KHULASA_SUMMARIZER", "ner": "KHULASA_NER"}
+
+
+class SettingsError(ValueError):
+    """A `KHULASA_*` variable holds a value Khulasa cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    translator: str = DEFAULT_TRANSLATOR
+    summarizer: str = DEFAULT_SUMMARIZER
+    ner: str = DEFAULT_NER
+    device: str = "auto"
+    max_chars: int = 100_000
+    batch_tokens: int = 1200
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        device = env.get("KHULASA_DEVICE", "auto").strip().lower() or "auto"
+        if not re.fullmatch(r"auto|cpu|cuda(:\d+)?", device):
+            raise SettingsError(f"KHULASA_DEVICE must be auto, cpu, cuda or cuda:N, not {device!r}.")
+        return cls(
+            translator=env.get("KHULASA_TRANSLATOR", "").strip() or DEFAULT_TRANSLATOR,
+            summarizer=env.get("KHULASA_SUMMARIZER", "").strip() or DEFAULT_SUMMARIZER,
+            ner=env.get("KHULASA_NER", "").strip() or DEFAULT_NER,
+            device=device,
+            max_chars=_positive_int(env, "KHULASA_MAX_CHARS", 100_000),
+            batch_tokens=_positive_int(env, "KHULASA_BATCH_TOKENS", 1200),
+        )
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) <= 0:
+        raise SettingsError(f"{name} must be a positive whole number, not {raw!r}.")
+    return int(raw)

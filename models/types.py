@@ -1,0 +1,87 @@
+"""The small frozen records that cross module boundaries. Offsets always index the original article text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Language:
+    """What `langdetect` made of the text, plus the share of letters written in Arabic script."""
+
+    code: str
+    probability: float
+    arabic_share: float = 0.0
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence (or window-sized piece of a run-on sentence): `text == article[start:end]`."""
+
+    start: int
+    end: int
+    text: str
+    translation: str = ""
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One mention found by the NER model: `text == article[start:end]`; `group` is an `EntityGroup.id`."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+    score: float
+    group: int = -1
+
+
+@dataclass(frozen=True)
+class EntityGroup:
+    """Mentions of one real-world entity across spelling and clitic variants."""
+
+    id: int
+    canonical: str
+    label: str
+    count: int
+    english: str = ""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The abstractive summary in Arabic, its English translation, and the strategy that produced it."""
+
+    ar: str
+    en: str
+    strategy: str
+
+
+@dataclass(frozen=True)
+class ModelNames:
+    """Which models and engine produced an analysis (Hub ids or local folders)."""
+
+    translator: str
+    summarizer: str
+    ner: str
+    engine: str
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything Khulasa knows about one article. `paragraphs` lists sentence indices per paragraph.
+
+    While the analysis runs, snapshots are produced with `stage` set to the step just finished
+    ("entities", "translation", "summary"); the final one has `stage == "done"`.
+    """
+
+    text: str
+    language: Language
+    sentences: tuple[Sentence, ...]
+    paragraphs: tuple[tuple[int, ...], ...]
+    summary: Summary | None
+    entities: tuple[Entity, ...]
+    groups: tuple[EntityGroup, ...]
+    models: ModelNames
+    timings_ms: dict[str, int] = field(default_factory=dict)
+    problems: tuple[str, ...] = ()
+    stage: str = "done"
