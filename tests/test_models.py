@@ -1,0 +1,144 @@
+"""Model code on real tiny models, loaded through the production loader (no stubs)."""
+
+from __future__ import annotations
+
+import pytest
+
+from models import loading
+from models.errors import ModelUnavailable
+from models.pipeline import Options, analyze, analyze_stream, load_models
+from models.seq2seq import load_seq2seq
+from models.settings import Settings
+from models.summarize import Summarizer, normalize_whitespace
+
+
+def test_models_load_once_per_process(tiny_settings: Settings, tiny_models) -> None:
+    before = dict(loading.LOAD_COUNTS)
+    again = load_models(tiny_settings)
+    assert again.translator.seq2seq is tiny_models.translator.seq2seq
+    assert again.recognizer is tiny_models.recognizer
+    assert loading.LOAD_COUNTS == before
+
+
+def test_translator_batches_are_length_sorted_within_the_token_budget(tiny_models, seed: str) -> None:
+    translator = tiny_models.translator
+    texts = [line for line in seed.splitlines() if line.strip()]
+    lengths = [translator.count_tokens(text) for text in texts]
+    batches = translator.batches(texts)
+    assert sorted(i for batch in batches for i in batch) == list(range(len(texts)))
+    flat = [lengths[i] for batch in batches for i in batch]
+    assert flat == sorted(flat)
+    for batch in batches:
+        assert len(batch) == 1 or max(lengths[i] for i in batch) * len(batch) <= translator.batch_tokens
+
+
+def test_translation_streams_every_sentence_exactly_once(tiny_models, seed: str) -> None:
+    texts = [line for line in seed.splitlines() if line.strip()][:6]
+    seen: list[int] = []
+    for batch in tiny_models.translator.stream(texts):
+        assert batch and all(translation.strip() for translation in batch.values())
+        seen.extend(batch)
+    assert sorted(seen) == list(range(len(texts)))
+
+
+def test_translation_output_comes_from_the_model(tiny_models) -> None:
+    english = tiny_models.translator.translate(["وأعرب وزير الخارجية التركي عن أمل بلاده في إحلال الاستقرار."])
+    assert english[0] and any("a" <= char <= "z" for char in english[0].lower())
+
+
+def test_summary_of_a_short_article_runs_in_a_single_window(tiny_models, seed: str) -> None:
+    paragraph = seed.splitlines()[0]
+    summary, strategy = tiny_models.summarizer.summarize(paragraph)
+    assert summary.strip()
+    assert strategy.startswith("single")
+
+
+def test_summary_of_a_long_article_uses_sections_not_truncation(tiny_models, seed: str) -> None:
+    summarizer: Summarizer = tiny_models.summarizer
+    long_text = "\n".join([seed] * 3)
+    assert summarizer.seq2seq.count_tokens(normalize_whitespace(long_text)) > summarizer.seq2seq.window
+    sections = summarizer.sections(normalize_whitespace(long_text))
+    assert len(sections) > 1
+    assert all(summarizer.seq2seq.count_tokens(section) <= summarizer.seq2seq.window for section in sections)
+    assert "".join(sections).replace(" ", "") == normalize_whitespace(long_text).replace(" ", "")
+    summary, strategy = summarizer.summarize(long_text, max_tokens=20)
+    assert summary.strip() and strategy.startswith("sections")
+
+
+def test_summary_respects_the_requested_length(tiny_models, seed: str) -> None:
+    seq2seq = tiny_models.summarizer.seq2seq
+    summary, _ = tiny_models.summarizer.summarize(seed.splitlines()[0], max_tokens=8, num_beams=2)
+    assert len(seq2seq.tokenizer(summary)["input_ids"]) <= 8 + 2
+
+
+def test_whitespace_is_normalised_as_the_xlsum_card_does() -> None:
+    assert normalize_whitespace("  سطر\n\nثان \t ثالث ") == "سطر ثان ثالث"
+
+
+def test_entities_index_the_original_text_and_use_mapped_labels(tiny_models, seed: str) -> None:
+    spans = [(0, len(seed.splitlines()[0]))]
+    entities = tiny_models.recognizer.find(seed, spans)
+    assert entities, "the tiny NER model is trained to find the names of the first paragraph"
+    for entity in entities:
+        assert seed[entity.start:entity.end] == entity.text
+        assert entity.label in {"PER", "ORG", "LOC", "MISC"}
+        assert entity.text == entity.text.strip()
+
+
+def test_entities_found_in_kazakhstan_mentions_are_grouped(tiny_models, tiny_settings, seed: str) -> None:
+    analysis = analyze(seed, tiny_models, tiny_settings)
+    kazakhstan = [g for g in analysis.groups if g.canonical == "كازاخستان"]
+    assert len(kazakhstan) == 1
+    members = [e.text for e in analysis.entities if e.group == kazakhstan[0].id]
+    assert "وكازاخستان" in members and "كازاخستان" in members
+    assert kazakhstan[0].count == len(members)
+
+
+def test_stream_shows_entities_before_translation_and_summary_last(tiny_models, tiny_settings, seed: str) -> None:
+    stages = [snapshot.stage for snapshot in analyze_stream(seed, tiny_models, tiny_settings)]
+    assert stages[0] == "entities"
+    assert "translation" in stages
+    assert stages[-1] == "done" and stages.count("done") == 1
+
+
+def test_a_missing_local_folder_raises_a_clear_error(tiny_settings: Settings, tmp_path) -> None:
+    missing = tmp_path / "nowhere"
+    with pytest.raises(ModelUnavailable) as error:
+        load_seq2seq("translator", str(missing), "cpu")
+    assert str(missing) in str(error.value) and "KHULASA_TRANSLATOR" in str(error.value)
+
+
+def test_a_corrupt_weights_file_raises_a_clear_error(tiny_model_dirs, tmp_path) -> None:
+    import shutil
+
+    broken = tmp_path / "broken-mt5"
+    shutil.copytree(tiny_model_dirs["summarizer"], broken)
+    (broken / "pytorch_model.bin").write_bytes(b"not a checkpoint")
+    with pytest.raises(ModelUnavailable) as error:
+        load_seq2seq("summarizer", str(broken), "cpu")
+    assert "KHULASA_SUMMARIZER" in str(error.value)
+
+
+def test_a_hub_id_offline_fails_at_once_naming_the_model(monkeypatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(ModelUnavailable) as error:
+        load_seq2seq("translator", "Helsinki-NLP/opus-mt-ar-en", "cpu")
+    assert "Helsinki-NLP/opus-mt-ar-en" in str(error.value)
+
+
+def test_other_models_still_load_when_one_is_missing(tiny_settings: Settings, seed: str) -> None:
+    from dataclasses import replace
+
+    settings = replace(tiny_settings, translator="/nonexistent/translator")
+    models = load_models(settings, strict=False)
+    assert models.translator is None and models.recognizer is not None
+    assert "/nonexistent/translator" in str(models.problems[0])
+    analysis = analyze(seed, models, settings, Options(summary_tokens=16))
+    assert analysis.entities and analysis.summary is not None
+
+
+def test_device_auto_is_cpu_without_a_gpu() -> None:
+    import torch
+
+    assert loading.resolve_device("auto") == ("cuda" if torch.cuda.is_available() else "cpu")
+    assert loading.resolve_device("cpu") == "cpu"
