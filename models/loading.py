@@ -25,12 +25,14 @@ _loading = threading.Lock()
 LOAD_COUNTS: dict[str, int] = {}
 
 
-def quiet_transformers() -> None:
-    """Keep load progress bars and generation-length notices out of the CLI's stderr and the server log."""
+def prepare_runtime() -> None:
+    """Once per process: quiet transformers' progress bars and notices, and use every core for inference."""
+    import torch
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.set_verbosity_error()
     transformers_logging.disable_progress_bar()
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
 
 
 def resolve_device(setting: str) -> str:
@@ -81,7 +83,8 @@ def load_once(role: str, name: str, key: tuple, build: Callable[[], T]) -> T:
     with _loading:
         if cache_key in _loaded:
             return _loaded[cache_key]
-        quiet_transformers()
+        if not _loaded:
+            prepare_runtime()
         try:
             model = build()
         except ModelUnavailable:

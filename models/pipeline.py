@@ -44,26 +44,31 @@ class Options:
     force: bool = False
 
 
-def load_models(settings: Settings, *, strict: bool = True, on_load: Callable[[str], None] | None = None) -> Models:
+def load_models(settings: Settings, *, strict: bool = True,
+                on_progress: Callable[[str], None] | None = None) -> Models:
     """Load the three models (once per process). With `strict`, the first failure is raised; otherwise
     failures are collected in `Models.problems` and the other models are still returned."""
+    def seq2seq(role: str, name: str):
+        return load_seq2seq(role, name, settings.device, settings.engine, on_progress)
+
     loaders = {
-        "translator": lambda: Translator(load_seq2seq("translator", settings.translator, settings.device),
+        "translator": lambda: Translator(seq2seq("translator", settings.translator),
                                          batch_tokens=settings.batch_tokens),
-        "summarizer": lambda: Summarizer(load_seq2seq("summarizer", settings.summarizer, settings.device)),
+        "summarizer": lambda: Summarizer(seq2seq("summarizer", settings.summarizer)),
         "ner": lambda: load_recognizer(settings.ner, settings.device),
     }
     loaded, problems, started = {}, [], time.perf_counter()
     for role, load in loaders.items():
-        if on_load:
-            on_load(role)
+        if on_progress:
+            on_progress(f"Loading the {role} model")
         try:
             loaded[role] = load()
         except ModelUnavailable as problem:
             if strict:
                 raise
             problems.append(problem)
-    names = ModelNames(settings.translator, settings.summarizer, settings.ner, engine="transformers")
+    engines = sorted({model.seq2seq.engine for model in (loaded.get("translator"), loaded.get("summarizer")) if model})
+    names = ModelNames(settings.translator, settings.summarizer, settings.ner, engine="+".join(engines) or "none")
     load_ms = round((time.perf_counter() - started) * 1000)
     return Models(names, loaded.get("translator"), loaded.get("summarizer"), loaded.get("ner"), tuple(problems),
                   load_ms)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .loading import from_pretrained, load_once, resolve_device
@@ -42,6 +42,10 @@ class TransformersSeq2Seq:
             return len(self.tokenizer(text, add_special_tokens=True)["input_ids"])
 
     def generate(self, texts: Sequence[str], settings: Generation) -> list[str]:
+        return [text for text, _ in self.generate_scored(texts, settings)]
+
+    def generate_scored(self, texts: Sequence[str], settings: Generation) -> list[tuple[str, float]]:
+        """Best hypothesis and its length-normalised log-probability for each text."""
         import torch
 
         with self.lock, torch.inference_mode():
@@ -50,12 +54,37 @@ class TransformersSeq2Seq:
             output = self.model.generate(
                 **batch, num_beams=settings.num_beams, max_new_tokens=settings.max_new_tokens,
                 min_new_tokens=settings.min_new_tokens, no_repeat_ngram_size=settings.no_repeat_ngram_size,
-                length_penalty=settings.length_penalty, early_stopping=True,
+                length_penalty=settings.length_penalty, do_sample=False, output_scores=True,
+                return_dict_in_generate=True,
             )
-            return [" ".join(text.split()) for text in self.tokenizer.batch_decode(output, skip_special_tokens=True)]
+            texts = self.tokenizer.batch_decode(output.sequences, skip_special_tokens=True)
+            if getattr(output, "sequences_scores", None) is not None:
+                scores = output.sequences_scores.tolist()
+            else:  # greedy search: mean log-probability of the chosen tokens
+                steps = torch.stack(output.scores, 1).log_softmax(-1)
+                chosen = steps.gather(-1, output.sequences[:, -steps.shape[1]:, None])[..., 0]
+                scores = chosen.mean(-1).tolist()
+            return [(" ".join(text.split()), float(score)) for text, score in zip(texts, scores)]
 
 
-def load_seq2seq(role: str, name: str, device_setting: str) -> TransformersSeq2Seq:
+def resolve_engine(setting: str, device: str) -> str:
+    """`auto` → CTranslate2 int8 on the CPU when the package is installed; transformers on a GPU."""
+    if setting != "auto":
+        return setting
+    from . import ct2
+
+    return "ctranslate2" if device == "cpu" and ct2.available() else "transformers"
+
+
+def load_seq2seq(role: str, name: str, device_setting: str, engine_setting: str = "transformers",
+                 on_progress: Callable[[str], None] | None = None):
     """The shared seq2seq model for `role` ("translator" or "summarizer"), loaded once per process."""
     device = resolve_device(device_setting)
-    return load_once(role, name, ("transformers", device), lambda: TransformersSeq2Seq(name, device))
+    engine = resolve_engine(engine_setting, device)
+    if engine == "ctranslate2":
+        from .ct2 import CTranslate2Seq2Seq
+
+        quantization = "int8" if device == "cpu" else "int8_float16"
+        return load_once(role, name, (engine, device), lambda: CTranslate2Seq2Seq(
+            name, device, quantization=quantization, on_progress=on_progress))
+    return load_once(role, name, (engine, device), lambda: TransformersSeq2Seq(name, device))

@@ -6,6 +6,8 @@
 | KHULASA_SUMMARIZER | csebuetnlp/mT5_multilingual_XLSum | mT5 summariser: Hub id or local folder |
 | KHULASA_NER | CAMeL-Lab/bert-base-arabic-camelbert-msa-ner | token classifier: Hub id or local folder |
 | KHULASA_DEVICE | auto | `auto` (GPU when present, else CPU), `cpu`, `cuda` or `cuda:N` |
+| KHULASA_ENGINE | auto | `auto` (CTranslate2 int8 on CPU if installed), `transformers`, `ctranslate2` |
+| KHULASA_CT2_DIR | `<HF_HOME>/khulasa-ct2` | where converted CTranslate2 models are cached |
 | KHULASA_MAX_CHARS | 100000 | longest article accepted, in characters |
 | KHULASA_BATCH_TOKENS | 1200 | translation batch budget: padded source tokens per batch |
 """
@@ -33,6 +35,7 @@ class Settings:
     summarizer: str = DEFAULT_SUMMARIZER
     ner: str = DEFAULT_NER
     device: str = "auto"
+    engine: str = "auto"
     max_chars: int = 100_000
     batch_tokens: int = 1200
 
@@ -42,11 +45,15 @@ class Settings:
         device = env.get("KHULASA_DEVICE", "auto").strip().lower() or "auto"
         if not re.fullmatch(r"auto|cpu|cuda(:\d+)?", device):
             raise SettingsError(f"KHULASA_DEVICE must be auto, cpu, cuda or cuda:N, not {device!r}.")
+        engine = env.get("KHULASA_ENGINE", "auto").strip().lower() or "auto"
+        if engine not in {"auto", "transformers", "ctranslate2"}:
+            raise SettingsError(f"KHULASA_ENGINE must be auto, transformers or ctranslate2, not {engine!r}.")
         return cls(
             translator=env.get("KHULASA_TRANSLATOR", "").strip() or DEFAULT_TRANSLATOR,
             summarizer=env.get("KHULASA_SUMMARIZER", "").strip() or DEFAULT_SUMMARIZER,
             ner=env.get("KHULASA_NER", "").strip() or DEFAULT_NER,
             device=device,
+            engine=engine,
             max_chars=_positive_int(env, "KHULASA_MAX_CHARS", 100_000),
             batch_tokens=_positive_int(env, "KHULASA_BATCH_TOKENS", 1200),
         )

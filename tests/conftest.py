@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,14 @@ from tests.tiny_models import build_all, seed_text
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def ct2_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Converted CTranslate2 models go to a per-session folder, not the user's Hugging Face home."""
+    folder = tmp_path_factory.mktemp("ct2-cache")
+    os.environ["KHULASA_CT2_DIR"] = str(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def tiny_model_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Folders of the tiny translator, summarizer and NER models, keyed by role."""
@@ -21,7 +30,7 @@ def tiny_model_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
 
 
 @pytest.fixture(scope="session")
-def tiny_env(tiny_model_dirs: dict[str, Path]) -> dict[str, str]:
+def tiny_env(tiny_model_dirs: dict[str, Path], ct2_cache: Path) -> dict[str, str]:
     """Environment variables that point Khulasa at the tiny models (for subprocesses: CLI, server)."""
     return {
         "KHULASA_TRANSLATOR": str(tiny_model_dirs["translator"]),
@@ -29,6 +38,8 @@ def tiny_env(tiny_model_dirs: dict[str, Path]) -> dict[str, str]:
         "KHULASA_NER": str(tiny_model_dirs["ner"]),
         "KHULASA_DEVICE": "cpu",
         "HF_HUB_OFFLINE": "1",
+        "KHULASA_CT2_DIR": os.environ["KHULASA_CT2_DIR"],
+        "KHULASA_ENGINE": os.environ.get("KHULASA_ENGINE", "auto"),
     }
 
 
@@ -37,9 +48,10 @@ def tiny_settings(tiny_env: dict[str, str]) -> Settings:
     return Settings.from_env(tiny_env)
 
 
-@pytest.fixture(scope="session")
-def tiny_models(tiny_settings: Settings) -> Models:
-    return load_models(tiny_settings)
+@pytest.fixture(scope="session", params=["ctranslate2", "transformers"])
+def tiny_models(request: pytest.FixtureRequest, tiny_settings: Settings) -> Models:
+    """The tiny models through `load_models`, once per engine: model tests run on both."""
+    return load_models(replace(tiny_settings, engine=request.param))
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from models import loading
@@ -14,7 +16,7 @@ from models.summarize import Summarizer, normalize_whitespace
 
 def test_models_load_once_per_process(tiny_settings: Settings, tiny_models) -> None:
     before = dict(loading.LOAD_COUNTS)
-    again = load_models(tiny_settings)
+    again = load_models(replace(tiny_settings, engine=tiny_models.names.engine))
     assert again.translator.seq2seq is tiny_models.translator.seq2seq
     assert again.recognizer is tiny_models.recognizer
     assert loading.LOAD_COUNTS == before
@@ -127,8 +129,6 @@ def test_a_hub_id_offline_fails_at_once_naming_the_model(monkeypatch) -> None:
 
 
 def test_other_models_still_load_when_one_is_missing(tiny_settings: Settings, seed: str) -> None:
-    from dataclasses import replace
-
     settings = replace(tiny_settings, translator="/nonexistent/translator")
     models = load_models(settings, strict=False)
     assert models.translator is None and models.recognizer is not None

@@ -67,11 +67,13 @@ def build_marian(folder: Path, text: str) -> Path:
     ids = dict(pad_id=-1, bos_id=-1, eos_id=1, unk_id=0)
     shutil.copy(_train_spm(text.splitlines(), work / "src", 400, **ids), folder / "source.spm")
     shutil.copy(_train_spm(ENGLISH.splitlines(), work / "tgt", 200, **ids), folder / "target.spm")
-    vocab = {"</s>": 0, "<unk>": 1, "<pad>": 2}
+    # As in opus-mt: `</s>` 0, `<unk>` 1, the pieces of both languages, and `<pad>` last.
+    vocab = {"</s>": 0, "<unk>": 1}
     for name in ("source.spm", "target.spm"):
         processor = spm.SentencePieceProcessor(model_file=str(folder / name))
         for i in range(processor.get_piece_size()):
             vocab.setdefault(processor.id_to_piece(i), len(vocab))
+    vocab["<pad>"] = pad = len(vocab)
     (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     shutil.rmtree(work)
     tokenizer = MarianTokenizer(str(folder / "source.spm"), str(folder / "target.spm"), str(folder / "vocab.json"),
@@ -79,7 +81,8 @@ def build_marian(folder: Path, text: str) -> Path:
     config = MarianConfig(
         vocab_size=len(vocab), d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
         decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=512,
-        pad_token_id=2, eos_token_id=0, decoder_start_token_id=2, forced_eos_token_id=0,
+        pad_token_id=pad, eos_token_id=0, decoder_start_token_id=pad, forced_eos_token_id=0,
+        scale_embedding=True, activation_function="swish",
     )
     torch.manual_seed(0)
     model = MarianMTModel(config)
@@ -87,8 +90,9 @@ def build_marian(folder: Path, text: str) -> Path:
     targets = ENGLISH.splitlines()
     pairs = [(src, targets[i % len(targets)]) for i, src in enumerate(sources)]
     _fit(model, tokenizer, pairs, steps=60)
-    model.generation_config.max_length = 512
-    model.generation_config.num_beams = 4
+    with torch.no_grad():  # as in opus-mt: the decoder starts from `<pad>`, whose embedding is all zeros
+        model.get_input_embeddings().weight[pad].zero_()
+    model.generation_config.update(max_length=512, num_beams=4, bad_words_ids=[[pad]])
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
@@ -108,10 +112,11 @@ def build_mt5(folder: Path, text: str) -> Path:
     config = MT5Config(
         vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=64, num_layers=1, num_decoder_layers=1, num_heads=2,
         relative_attention_num_buckets=8, pad_token_id=0, eos_token_id=1, decoder_start_token_id=0,
-        tie_word_embeddings=False,
     )
     torch.manual_seed(0)
     model = MT5ForConditionalGeneration(config)
+    # XLSum's `lm_head` is its own matrix; transformers 5 ties it to the embeddings at construction.
+    model.lm_head.weight = torch.nn.Parameter(model.shared.weight.detach().clone())
     paragraphs = [line for line in text.splitlines() if line.strip()]
     _fit(model, tokenizer, [(" ".join(paragraphs[i:i + 3]), paragraphs[i].split("،")[0]) for i in range(0, 9, 3)],
          steps=30)
