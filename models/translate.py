@@ -2,20 +2,57 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterator, Sequence
 
 from .seq2seq import Generation
 
 UNTRANSLATED = "[no translation produced]"
 
 
+class SentenceCache:
+    """A bounded, thread-safe least-recently-used map from (model, engine, settings, sentence) to translation,
+    so re-analysing an edited article translates only the sentences that changed."""
+
+    def __init__(self, max_entries: int = 20_000) -> None:
+        self.max_entries = max_entries
+        self._entries: OrderedDict[Hashable, str] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: Hashable) -> str | None:
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return self._entries[key]
+            self.misses += 1
+            return None
+
+    def put(self, key: Hashable, translation: str) -> None:
+        with self._lock:
+            self._entries[key] = translation
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+SENTENCE_CACHE = SentenceCache()
+
+
 class Translator:
     """Translates sentences that already fit the model's window (see `models.segment`)."""
 
-    def __init__(self, seq2seq, *, batch_tokens: int = 1200, num_beams: int = 4) -> None:
+    def __init__(self, seq2seq, *, batch_tokens: int = 1200, num_beams: int = 4,
+                 cache: SentenceCache | None = SENTENCE_CACHE) -> None:
         self.seq2seq = seq2seq
         self.batch_tokens = batch_tokens
         self.num_beams = num_beams
+        self.cache = cache
 
     @property
     def name(self) -> str:
@@ -41,12 +78,25 @@ class Translator:
         return groups
 
     def stream(self, texts: Sequence[str]) -> Iterator[dict[int, str]]:
-        """Yield `{index: translation}` one batch at a time; every index of `texts` appears exactly once."""
-        for group in self.batches(texts):
-            longest = max(self.count_tokens(texts[i]) for i in group)
+        """Yield `{index: translation}` one batch at a time (cached sentences first, at once); every index of
+        `texts` appears exactly once."""
+        keys = [(self.name, self.seq2seq.engine, self.num_beams, text) for text in texts]
+        cached = {}
+        if self.cache is not None:
+            cached = {i: hit for i, key in enumerate(keys) if (hit := self.cache.get(key)) is not None}
+        if cached:
+            yield cached
+        missing = [i for i in range(len(texts)) if i not in cached]
+        for group in self.batches([texts[i] for i in missing]):
+            indices = [missing[i] for i in group]
+            longest = max(self.count_tokens(texts[i]) for i in indices)
             settings = Generation(num_beams=self.num_beams, max_new_tokens=min(self.window, longest * 2 + 16))
-            outputs = self.seq2seq.generate([texts[i] for i in group], settings)
-            yield {index: output.strip() or UNTRANSLATED for index, output in zip(group, outputs)}
+            outputs = self.seq2seq.generate([texts[i] for i in indices], settings)
+            batch = {index: output.strip() or UNTRANSLATED for index, output in zip(indices, outputs)}
+            if self.cache is not None:
+                for index, translation in batch.items():
+                    self.cache.put(keys[index], translation)
+            yield batch
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         """All translations, in the order of `texts`."""

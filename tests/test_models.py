@@ -142,3 +142,26 @@ def test_device_auto_is_cpu_without_a_gpu() -> None:
 
     assert loading.resolve_device("auto") == ("cuda" if torch.cuda.is_available() else "cpu")
     assert loading.resolve_device("cpu") == "cpu"
+
+
+def test_an_edited_article_retranslates_only_the_changed_sentences(tiny_models) -> None:
+    from models.translate import SentenceCache, Translator
+
+    translator = Translator(tiny_models.translator.seq2seq, cache=SentenceCache(max_entries=100))
+    first = ["وصل الوزير إلى أنقرة.", "وبحث الأزمة مع نظيره.", "ثم عاد إلى بلاده."]
+    translator.translate(first)
+    assert (translator.cache.hits, translator.cache.misses) == (0, 3)
+    edited = [first[0], "وبحث الأزمة في كازاخستان مع نظيره.", first[2]]
+    batches = list(translator.stream(edited))
+    assert batches[0].keys() == {0, 2}
+    assert sum(len(batch) for batch in batches[1:]) == 1
+    assert (translator.cache.hits, translator.cache.misses) == (2, 4)
+
+
+def test_the_sentence_cache_is_bounded() -> None:
+    from models.translate import SentenceCache
+
+    cache = SentenceCache(max_entries=2)
+    for key in "abc":
+        cache.put(key, key.upper())
+    assert len(cache) == 2 and cache.get("a") is None and cache.get("c") == "C"
