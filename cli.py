@@ -14,6 +14,7 @@ from pathlib import Path
 
 from models.errors import InputError, KhulasaError
 from models.export import to_markdown
+from models.language import describe, is_mixed
 from models.pipeline import Options, analyze, check_input, check_language, load_models
 from models.serialize import to_json
 from models.settings import Settings, SettingsError
@@ -37,7 +38,9 @@ def read_article(path: str, max_chars: int) -> str:
 def run(args: argparse.Namespace) -> str:
     settings = Settings.from_env()
     text = check_input(read_article(args.path, settings.max_chars), settings)
-    check_language(text, force=args.force)
+    language = check_language(text, force=args.force)
+    if is_mixed(language):
+        print(f"warning: {describe(language)}", file=sys.stderr)
     models = load_models(settings, strict=True)
     analysis = analyze(text, models, settings, Options(force=args.force))
     if args.format == "md":

@@ -17,6 +17,7 @@ from .types import Language
 
 DetectorFactory.seed = 0
 
+MIXED_BELOW = 0.8
 SAME_SCRIPT = {"fa": "Persian", "ur": "Urdu", "ps": "Pashto"}
 # Letters of Persian/Urdu/Pashto that Arabic news copy does not use.
 NON_ARABIC_LETTERS = set("پچژگکیٹڈڑںےھۓۀټځڅډړږښڼۍې")
@@ -48,11 +49,22 @@ def describe(language: Language) -> str:
     if language.code in SAME_SCRIPT:
         return (f"This looks like {SAME_SCRIPT[language.code]}, not Arabic: it shares the Arabic script, but the "
                 "models here are trained on Arabic, so results would be unreliable.")
+    if is_mixed(language):
+        return (f"The text is mostly Arabic but {1 - language.arabic_share:.0%} of its letters are in another "
+                "script: passages in other languages are translated as if they were Arabic.")
     if language.code == "ar":
         return "The text is Arabic."
     share = f"{language.arabic_share:.0%}"
+    if language.arabic_share >= 0.2:
+        return (f"This text mixes languages: only {share} of its letters are Arabic script and most of it reads as "
+                f"'{language.code}'. Khulasa summarises and translates Arabic articles.")
     return (f"This does not look like Arabic (detected '{language.code}', {share} of its letters are Arabic "
             "script). Khulasa summarises and translates Arabic articles.")
+
+
+def is_mixed(language: Language) -> bool:
+    """Arabic overall, but with a sizeable share of letters in another script (e.g. English quotes)."""
+    return language.code == "ar" and language.arabic_share < MIXED_BELOW
 
 
 def require_arabic(language: Language) -> None:
