@@ -55,7 +55,7 @@ def describe(language: Language) -> str:
     if language.code == "ar":
         return "The text is Arabic."
     share = f"{language.arabic_share:.0%}"
-    if language.arabic_share >= 0.2:
+    if language.arabic_share >= 0.1:
         return (f"This text mixes languages: only {share} of its letters are Arabic script and most of it reads as "
                 f"'{language.code}'. Khulasa summarises and translates Arabic articles.")
     return (f"This does not look like Arabic (detected '{language.code}', {share} of its letters are Arabic "

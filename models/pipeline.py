@@ -7,6 +7,7 @@ before the summary, the slowest stage, is done; `analyze` returns the final one.
 from __future__ import annotations
 
 import time
+import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -76,7 +77,7 @@ def load_models(settings: Settings, *, strict: bool = True,
 
 def check_input(text: str, settings: Settings) -> str:
     """Raise `InputError` for text that cannot be analysed; returns the text unchanged otherwise."""
-    if not text.strip():
+    if all(char.isspace() or unicodedata.category(char) == "Cf" for char in text):  # Cf: zero-width, bidi marks
         raise InputError("The text is empty: paste or upload an Arabic article.")
     if len(text) > settings.max_chars:
         raise InputError(f"The text is {len(text):,} characters long; the limit is {settings.max_chars:,}. "
