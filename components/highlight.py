@@ -21,6 +21,7 @@ COLORS: Mapping[str, str] = {
     "MISC": "#e4e7d2",
 }
 DEFAULT_COLOR = "#dddddd"
+ARABIC_FONTS = "'Noto Naskh Arabic','Amiri','Scheherazade New','Segoe UI','Tahoma',sans-serif"
 LABEL_NAMES: Mapping[str, str] = {
     "PER": "person",
     "PERS": "person",
@@ -39,9 +40,8 @@ TPL_STYLE = (
     "</style>"
 )
 TPL_CONTAINER = (
-    '<div class="khulasa-entities" dir="rtl" lang="ar" style="font-family:\'Noto Naskh Arabic\',\'Amiri\','
-    "'Scheherazade New','Segoe UI','Tahoma',sans-serif;text-align:right;line-height:2;"
-    'white-space:{white_space}">{content}</div>'
+    f'<div class="khulasa-entities" dir="rtl" lang="ar" style="font-family:{ARABIC_FONTS};text-align:right;'
+    'line-height:2;white-space:{white_space}">{content}</div>'
 )
 TPL_ENT = '<mark class="entity" data-label="{label}" title="{title}" style="background:{color}">{text}</mark>'
 TPL_LEGEND = '<div class="khulasa-legend" dir="ltr">{items}</div>'
@@ -64,10 +64,10 @@ def render_entities(
     parts: list[str] = []
     offset = 0
     for entity in _visible_mentions(text, entities, labels):
-        parts.append(_escape(text[offset : entity.start]))
+        parts.append(escape_html(text[offset : entity.start]))
         parts.append(_render_mention(text[entity.start : entity.end], entity.label))
         offset = entity.end
-    parts.append(_escape(text[offset:]))
+    parts.append(escape_html(text[offset:]))
     white_space = "pre-wrap" if paragraphs else "normal"
     return TPL_STYLE + TPL_CONTAINER.format(white_space=white_space, content="".join(parts))
 
@@ -78,10 +78,10 @@ def render_legend(labels: Collection[str]) -> str:
     others = sorted(set(labels) - set(COLORS))
     items = "".join(
         TPL_LEGEND_ITEM.format(
-            label=_escape(label),
-            name=_escape(LABEL_NAMES.get(label, label)),
-            title=_escape(_title(label)),
-            color=_escape(COLORS.get(label, DEFAULT_COLOR)),
+            label=escape_html(label),
+            name=escape_html(LABEL_NAMES.get(label, label)),
+            title=escape_html(_title(label)),
+            color=escape_html(COLORS.get(label, DEFAULT_COLOR)),
         )
         for label in known + others
     )
@@ -104,10 +104,10 @@ def _visible_mentions(text: str, entities: Sequence[Entity], labels: Collection[
 
 def _render_mention(mention: str, label: str) -> str:
     return TPL_ENT.format(
-        label=_escape(label),
-        title=_escape(_title(label)),
-        color=_escape(COLORS.get(label, DEFAULT_COLOR)),
-        text=_escape(mention),
+        label=escape_html(label),
+        title=escape_html(_title(label)),
+        color=escape_html(COLORS.get(label, DEFAULT_COLOR)),
+        text=escape_html(mention),
     )
 
 
@@ -117,6 +117,7 @@ def _title(label: str) -> str:
     return f"{label} — {name}" if name else label
 
 
-def _escape(fragment: str) -> str:
-    # HTML parsing turns a raw carriage return into a newline; as a character reference it survives.
+def escape_html(fragment: str) -> str:
+    """Escape user text for HTML content and attributes. HTML parsing turns a raw carriage return into a
+    newline; as a character reference it survives."""
     return html.escape(fragment, quote=True).replace("\r", "&#13;")

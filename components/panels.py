@@ -1,0 +1,101 @@
+"""The result panels. Each renders an `Analysis` it is handed and computes nothing; widget keys are namespaced by
+`key` so a panel can appear twice on a page. All article and model text reaches HTML through our escaping
+renderers (`components.highlight`, `components.render`), never through `unsafe_allow_html`.
+
+The panels that stream (entities, summary, translation) write exactly one element each, so a later snapshot
+written into the same `st.empty()` slot replaces an earlier one whole, never leaving part of it behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from components.highlight import LABEL_NAMES, render_entities, render_legend
+from components.render import render_note, render_summary, render_translation
+from models.export import export_filename, to_markdown
+from models.types import Analysis
+
+STANDARD_LABELS = ("PER", "ORG", "LOC", "MISC")
+
+
+def problems_panel(problems: Sequence[str]) -> None:
+    """One error panel per problem (each message names the model and the fix)."""
+    for problem in problems:
+        st.error(problem, icon=":material/error:")
+
+
+def entity_filter(analysis: Analysis | None, *, key: str) -> tuple[str, ...]:
+    """A multiselect of entity types; returns the types to highlight and list."""
+    found = sorted({entity.label for entity in analysis.entities} - set(STANDARD_LABELS)) if analysis else []
+    options = [*STANDARD_LABELS, *found]
+    chosen = st.multiselect(
+        "Entity types to show", options, default=options, key=f"{key}-labels",
+        format_func=lambda label: f"{label} · {LABEL_NAMES.get(label, label)}",
+    )
+    return tuple(chosen)
+
+
+def entities_panel(analysis: Analysis, *, labels: Collection[str]) -> None:
+    """The article, right to left, with the chosen entity types highlighted, under a colour legend."""
+    shown = {entity.label for entity in analysis.entities if entity.label in labels}
+    if shown:
+        legend = render_legend(shown)
+    else:
+        legend = render_note("No entity of the chosen types." if analysis.entities else "No entities found.")
+    st.html(legend + render_entities(analysis.text, analysis.entities, labels=labels))
+
+
+def summary_panel(analysis: Analysis) -> None:
+    """The Arabic summary and its English translation, or a note while it is being written."""
+    if analysis.stage != "done":
+        st.caption("The summary is being written…")
+    elif analysis.summary is None or not analysis.summary.ar.strip():
+        st.caption("No summary was produced (see the problems above).")
+    else:
+        st.html(render_summary(analysis.summary))
+
+
+def translation_panel(analysis: Analysis) -> None:
+    """Each Arabic sentence beside its English translation, paragraph by paragraph."""
+    translated = sum(bool(sentence.translation.strip()) for sentence in analysis.sentences)
+    if analysis.stage == "done" and not translated:
+        st.caption("No translation was produced (see the problems above).")
+        return
+    progress = ""
+    if translated < len(analysis.sentences):
+        progress = render_note(f"Translated {translated} of {len(analysis.sentences)} sentences…")
+    st.html(progress + render_translation(analysis))
+
+
+def entity_table(analysis: Analysis, *, labels: Collection[str], key: str) -> None:
+    """Every entity once, with its English name, type and number of mentions; click a header to sort."""
+    groups = sorted((group for group in analysis.groups if group.label in labels), key=lambda group: -group.count)
+    if not groups:
+        st.caption("No entities of the chosen types.")
+        return
+    table = pd.DataFrame({
+        "Entity": [group.canonical for group in groups],
+        "English": [group.english for group in groups],
+        "Type": [group.label for group in groups],
+        "Mentions": [group.count for group in groups],
+    })
+    st.dataframe(table, hide_index=True, key=f"{key}-entities")
+
+
+def export_panel(analysis: Analysis, *, generated: datetime, key: str) -> None:
+    """The Markdown download and a copy-friendly view of the summary."""
+    st.download_button(
+        "Download Markdown", data=to_markdown(analysis, generated=generated),
+        file_name=export_filename(analysis, generated), mime="text/markdown", key=f"{key}-download",
+        on_click="ignore", icon=":material/download:", type="primary",
+    )
+    summary = analysis.summary
+    if summary and summary.ar.strip():
+        with st.expander("Copy the summary"):
+            st.code(summary.ar, language=None, wrap_lines=True)
+            if summary.en.strip():
+                st.code(summary.en, language=None, wrap_lines=True)
