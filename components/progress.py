@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import streamlit as st
@@ -28,12 +28,13 @@ class Finished:
     generated: datetime
 
 
-def stage_label(analysis: Analysis) -> str:
+def stage_label(analysis: Analysis, *, translating: bool = True) -> str:
     """What the analysis is doing now, given the snapshot just produced, e.g. "Translation: 3/14 sentences"."""
     total = len(analysis.sentences)
     translated = sum(bool(sentence.translation.strip()) for sentence in analysis.sentences)
     if analysis.stage == "entities":
-        return f"Entities: {len(analysis.entities)} mentions found · translating {total} sentences…"
+        upcoming = f"translating {total} sentences" if translating else "writing the summary"
+        return f"Entities: {len(analysis.entities)} mentions found · {upcoming}…"
     if analysis.stage == "translation" and translated < total:
         return f"Translation: {translated}/{total} sentences"
     if analysis.stage == "translation":
@@ -45,14 +46,14 @@ def run_analysis(request: Request, settings: Settings, options: Options, *,
                  on_snapshot: Callable[[Analysis], None]) -> Finished | None:
     """Load the models (cached), stream the analysis and return the finished one; None if it failed."""
     started = time.perf_counter()
-    options = Options(options.summary_tokens, options.summary_beams, force=request.force)
+    options = replace(options, force=request.force)
     with st.status("Loading models…", expanded=True) as status:
         models = shared_models(settings)
         st.write(f"Models ready in {time.perf_counter() - started:.1f} s.")
         stage = st.empty()
         try:
             for analysis in analyze_stream(request.text, models, settings, options):
-                label = stage_label(analysis)
+                label = stage_label(analysis, translating=models.translator is not None)
                 status.update(label=label)
                 stage.write(label)
                 on_snapshot(analysis)
