@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .loading import from_pretrained
+from .loading import cpu_threads, from_pretrained
 from .seq2seq import Generation
 
 
@@ -133,8 +133,3 @@ class CTranslate2Seq2Seq:
                 text = self.tokenizer.decode(ids, skip_special_tokens=True)
                 decoded.append((" ".join(text.split()), float(result.scores[0])))
             return decoded
-
-
-def cpu_threads() -> int:
-    """Threads for one inference call: every core (the machine is the user's laptop, one analysis at a time)."""
-    return max(1, os.cpu_count() or 1)

@@ -32,7 +32,20 @@ def prepare_runtime() -> None:
 
     transformers_logging.set_verbosity_error()
     transformers_logging.disable_progress_bar()
-    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    torch.set_num_threads(cpu_threads())
+
+
+def cpu_threads() -> int:
+    """Threads per inference call: `KHULASA_THREADS`, else `OMP_NUM_THREADS`, else every core.
+
+    On a laptop running one analysis at a time every core is fastest; where several processes share the cores
+    (a test run with a server, CI) one thread each avoids oversubscription, which costs far more than it saves.
+    """
+    for variable in ("KHULASA_THREADS", "OMP_NUM_THREADS"):
+        value = os.environ.get(variable, "").strip()
+        if value.isdigit() and int(value) > 0:
+            return int(value)
+    return max(1, os.cpu_count() or 1)
 
 
 def resolve_device(setting: str) -> str:

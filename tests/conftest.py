@@ -13,6 +13,8 @@ from models.settings import Settings
 from tests.tiny_models import build_all, seed_text
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# The tests run a server, CLI subprocesses and the test process side by side on few cores: one thread each.
+os.environ.setdefault("KHULASA_THREADS", "1")
 
 
 @pytest.fixture(scope="session", autouse=True)
