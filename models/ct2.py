@@ -12,12 +12,11 @@ import hashlib
 import os
 import re
 import shutil
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .loading import cpu_threads, from_pretrained
-from .seq2seq import Generation
+from .seq2seq import Generation, Seq2Seq
 
 
 def available() -> bool:
@@ -89,8 +88,8 @@ def _converter(source: str):
     return ct2_transformers.TransformersConverter(source)
 
 
-class CTranslate2Seq2Seq:
-    """Same interface as `TransformersSeq2Seq`: `count_tokens`, `generate`, `window`, `name`, `engine`."""
+class CTranslate2Seq2Seq(Seq2Seq):
+    """The converted model on CTranslate2's translator, with the checkpoint's own tokenizer."""
 
     engine = "ctranslate2"
 
@@ -99,26 +98,16 @@ class CTranslate2Seq2Seq:
         import ctranslate2
         from transformers import AutoConfig, AutoTokenizer
 
-        self.name, self.device, self.quantization = name, device, quantization
+        self.quantization = quantization
         folder = converted_folder(name, quantization, on_progress)
         source, _ = checkpoint_folder(name)
-        self.tokenizer = AutoTokenizer.from_pretrained(str(source))
         config = AutoConfig.from_pretrained(str(source))
-        positions = getattr(config, "max_position_embeddings", None) or 512
-        self.window = min(int(self.tokenizer.model_max_length or positions), positions, 512)
+        super().__init__(name, device, AutoTokenizer.from_pretrained(str(source)),
+                         getattr(config, "max_position_embeddings", None))
         self.model = ctranslate2.Translator(str(folder), device=device.split(":")[0], compute_type=quantization,
                                             intra_threads=cpu_threads())
-        self.lock = threading.Lock()
-
-    def count_tokens(self, text: str) -> int:
-        with self.lock:
-            return len(self.tokenizer(text, add_special_tokens=True)["input_ids"])
-
-    def generate(self, texts: Sequence[str], settings: Generation) -> list[str]:
-        return [text for text, _ in self.generate_scored(texts, settings)]
 
     def generate_scored(self, texts: Sequence[str], settings: Generation) -> list[tuple[str, float]]:
-        """Best hypothesis and its length-normalised log-probability for each text."""
         with self.lock:
             sources = [self.tokenizer.convert_ids_to_tokens(ids) for ids in
                        self.tokenizer(list(texts), truncation=True, max_length=self.window)["input_ids"]]

@@ -20,20 +20,19 @@ class Generation:
     length_penalty: float = 1.0
 
 
-class TransformersSeq2Seq:
-    """transformers tokenizer + `model.generate`, fp32 on CPU or on the GPU. Calls are serialised per model,
-    because fast tokenizers and generation are not safe to share across Streamlit's threads."""
+class Seq2Seq:
+    """What every engine offers: `name`, `engine`, the input `window` in tokens, `count_tokens` and `generate`.
 
-    engine = "transformers"
+    Calls are serialised per model: fast tokenizers and generation are not safe to share across the threads
+    Streamlit runs sessions on.
+    """
 
-    def __init__(self, name: str, device: str) -> None:
-        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+    engine = ""
 
-        self.name, self.device = name, device
-        self.tokenizer = from_pretrained(AutoTokenizer.from_pretrained, name)
-        self.model = from_pretrained(AutoModelForSeq2SeqLM.from_pretrained, name).to(device).eval()
-        positions = getattr(self.model.config, "max_position_embeddings", None) or 512
-        self.window = min(int(self.tokenizer.model_max_length or positions), positions, 512)
+    def __init__(self, name: str, device: str, tokenizer, positions: int | None) -> None:
+        self.name, self.device, self.tokenizer = name, device, tokenizer
+        positions = positions or 512
+        self.window = min(int(tokenizer.model_max_length or positions), positions, 512)
         self.lock = threading.Lock()
 
     def count_tokens(self, text: str) -> int:
@@ -43,6 +42,23 @@ class TransformersSeq2Seq:
 
     def generate(self, texts: Sequence[str], settings: Generation) -> list[str]:
         return [text for text, _ in self.generate_scored(texts, settings)]
+
+    def generate_scored(self, texts: Sequence[str], settings: Generation) -> list[tuple[str, float]]:
+        """Best hypothesis and its length-normalised log-probability for each text."""
+        raise NotImplementedError
+
+
+class TransformersSeq2Seq(Seq2Seq):
+    """transformers tokenizer + `model.generate`, fp32 on CPU or on the GPU."""
+
+    engine = "transformers"
+
+    def __init__(self, name: str, device: str) -> None:
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+        self.model = from_pretrained(AutoModelForSeq2SeqLM.from_pretrained, name).to(device).eval()
+        super().__init__(name, device, from_pretrained(AutoTokenizer.from_pretrained, name),
+                         getattr(self.model.config, "max_position_embeddings", None))
 
     def generate_scored(self, texts: Sequence[str], settings: Generation) -> list[tuple[str, float]]:
         """Best hypothesis and its length-normalised log-probability for each text."""

@@ -7,7 +7,6 @@ import re
 import resource
 import subprocess
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -20,33 +19,9 @@ from models.language import describe, detect_language, is_mixed
 from models.pipeline import Options, analyze, check_input, check_language
 from models.settings import Settings
 from tests.test_cli import SEED, run_cli
+from tests.test_highlight import text_content
 
 ARABIC_WORDS = SEED.read_text(encoding="utf-8").split()
-
-
-class _Text(HTMLParser):
-    """Collects the text content of an HTML fragment, skipping `<style>`."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._in_style = False
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        self._in_style = tag == "style"
-
-    def handle_endtag(self, tag: str) -> None:
-        self._in_style = False
-
-    def handle_data(self, data: str) -> None:
-        if not self._in_style:
-            self.parts.append(data)
-
-
-def text_content(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    return "".join(parser.parts)
 
 
 def assert_invariants(text: str, analysis) -> None:
