@@ -32,3 +32,7 @@ class ModelUnavailable(KhulasaError):
             f"The {role} model '{name}' could not be loaded: {reason}. Connect to the internet once so it "
             f"downloads into the Hugging Face cache, or set {variable} to a local folder that holds it."
         )
+
+
+class HistoryError(KhulasaError):
+    """The history database cannot be opened, read or written; the message names the file."""

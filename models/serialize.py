@@ -1,18 +1,19 @@
-"""The analysis as plain JSON-ready data: the CLI's `--format json` contract."""
+"""The analysis as plain JSON-ready data: the CLI's `--format json` contract, and its inverse for the history."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from typing import Any
 
-from .types import Analysis
+from .types import Analysis, Entity, EntityGroup, Language, ModelNames, Sentence, Summary
 
 
 def to_json(analysis: Analysis) -> dict[str, Any]:
     """`{"language", "paragraphs", "sentences", "summary", "entities", "groups", "models", "timings_ms"}`."""
     summary = analysis.summary
     return {
-        "language": {"code": analysis.language.code, "probability": analysis.language.probability},
+        "language": {"code": analysis.language.code, "probability": analysis.language.probability,
+                     "arabic_share": analysis.language.arabic_share},
         "paragraphs": [list(paragraph) for paragraph in analysis.paragraphs],
         "sentences": [asdict(sentence) for sentence in analysis.sentences],
         "summary": ({"ar": summary.ar, "en": summary.en, "strategy": summary.strategy} if summary else None),
@@ -26,3 +27,20 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
         "timings_ms": dict(analysis.timings_ms),
         "problems": list(analysis.problems),
     }
+
+
+def from_json(data: dict[str, Any], text: str) -> Analysis:
+    """The finished `Analysis` that `to_json` turned into `data`, given the article `text` it does not hold."""
+    language, summary = data["language"], data["summary"]
+    return Analysis(
+        text=text,
+        language=Language(language["code"], language["probability"], language.get("arabic_share", 0.0)),
+        sentences=tuple(Sentence(**sentence) for sentence in data["sentences"]),
+        paragraphs=tuple(tuple(paragraph) for paragraph in data["paragraphs"]),
+        summary=Summary(**summary) if summary else None,
+        entities=tuple(Entity(**entity) for entity in data["entities"]),
+        groups=tuple(EntityGroup(**group) for group in data["groups"]),
+        models=ModelNames(**data["models"]),
+        timings_ms=dict(data["timings_ms"]),
+        problems=tuple(data.get("problems", ())),
+    )

@@ -10,6 +10,7 @@
 | KHULASA_CT2_DIR | `<HF_HOME>/khulasa-ct2` | where converted CTranslate2 models are cached |
 | KHULASA_MAX_CHARS | 100000 | longest article accepted, in characters |
 | KHULASA_BATCH_TOKENS | 1200 | translation batch budget: padded source tokens per batch |
+| KHULASA_DB | `<XDG_DATA_HOME or ~/.local/share>/khulasa/history.sqlite3` | the local history of saved analyses |
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 DEFAULT_TRANSLATOR = "Helsinki-NLP/opus-mt-ar-en"
 DEFAULT_SUMMARIZER = "csebuetnlp/mT5_multilingual_XLSum"
@@ -38,6 +40,7 @@ class Settings:
     engine: str = "auto"
     max_chars: int = 100_000
     batch_tokens: int = 1200
+    db_path: str = field(default_factory=lambda: default_db_path(os.environ))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -56,7 +59,17 @@ class Settings:
             engine=engine,
             max_chars=_positive_int(env, "KHULASA_MAX_CHARS", 100_000),
             batch_tokens=_positive_int(env, "KHULASA_BATCH_TOKENS", 1200),
+            db_path=default_db_path(env),
         )
+
+
+def default_db_path(env: Mapping[str, str]) -> str:
+    """KHULASA_DB, else `history.sqlite3` in the user's data folder (XDG_DATA_HOME, else ~/.local/share)."""
+    chosen = env.get("KHULASA_DB", "").strip()
+    if chosen:
+        return str(Path(chosen).expanduser())
+    data_home = env.get("XDG_DATA_HOME", "").strip() or str(Path.home() / ".local" / "share")
+    return str(Path(data_home).expanduser() / "khulasa" / "history.sqlite3")
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:

@@ -1,0 +1,159 @@
+"""The local history: finished analyses saved in a SQLite file, listed, searched, reopened and deleted.
+
+Every call opens its own connection, so the app's sessions (threads) and the CLI may share one file; WAL mode
+lets readers run beside a writer and `busy_timeout` makes writers wait for each other instead of failing.
+Deleting overwrites the freed pages (`secure_delete`) and checkpoints the WAL, so the article's text does not
+linger in the file. The schema version is `PRAGMA user_version`; `MIGRATIONS` brings any older file up to date.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .errors import HistoryError
+from .export import title_of
+from .search import SNIPPET_WIDTH, fold, snippet, terms
+from .serialize import from_json, to_json
+from .types import Analysis
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One saved analysis as the history list shows it; `snippet` is where the search matched, else the start."""
+
+    id: int
+    title: str
+    created: datetime
+    snippet: str
+    source: str | None = None
+
+
+class History:
+    """A history file; the file and its folder are created, or an older schema migrated, when it is opened."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise HistoryError(f"Cannot create the folder for the history database {self.path}: "
+                               f"{error.strerror or error}. Set KHULASA_DB to a writable file.") from None
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode = WAL")
+            with _transaction(db):
+                _migrate(db, self.path)
+
+    def save(self, analysis: Analysis, *, title: str, source: str | None = None) -> int:
+        """Store a finished analysis with its article text; returns the new entry's id."""
+        if analysis.stage != "done":
+            raise ValueError(f"Only a finished analysis can be saved, not one at stage {analysis.stage!r}.")
+        title = " ".join(title.split()) or title_of(analysis)
+        row = {
+            "title": title, "source": source, "text": analysis.text,
+            "created": datetime.now(UTC).isoformat(timespec="microseconds"),
+            "analysis": json.dumps(to_json(analysis), ensure_ascii=False),
+            "search": _search_key(title, source, analysis.text),
+        }
+        with self._connect() as db, _transaction(db):
+            cursor = db.execute("INSERT INTO analyses (title, source, text, created, analysis, search) "
+                                "VALUES (:title, :source, :text, :created, :analysis, :search)", row)
+            return int(cursor.lastrowid)
+
+    def get(self, entry_id: int) -> Analysis:
+        """The saved analysis, equal to the one saved; `KeyError` if there is no such entry."""
+        with self._connect() as db:
+            row = db.execute("SELECT analysis, text FROM analyses WHERE id = ?", (entry_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"No saved analysis has id {entry_id}.")
+        return from_json(json.loads(row[0]), row[1])
+
+    def list(self, query: str = "", limit: int = 50) -> list[HistoryEntry]:
+        """The newest entries first; with a query, those whose title, source or text hold every word of it."""
+        words = terms(query)
+        where = " AND ".join(["instr(search, ?) > 0"] * len(words)) or "1"
+        # Without a query the snippet is the text's start, so only that much is read.
+        text = "text" if words else f"substr(text, 1, {2 * SNIPPET_WIDTH})"
+        with self._connect() as db:
+            rows = db.execute(f"SELECT id, title, created, source, {text} FROM analyses WHERE {where} "
+                              "ORDER BY id DESC LIMIT ?", (*words, limit)).fetchall()
+        return [HistoryEntry(id=row[0], title=row[1], created=datetime.fromisoformat(row[2]),
+                             snippet=snippet(row[4], words), source=row[3]) for row in rows]
+
+    def delete(self, entry_id: int) -> bool:
+        """Remove the entry and overwrite its text in the file; False if there was no such entry."""
+        with self._connect() as db:
+            with _transaction(db):
+                deleted = db.execute("DELETE FROM analyses WHERE id = ?", (entry_id,)).rowcount
+            # Copy the zeroed pages into the main file and empty the WAL, which still holds the old ones.
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return bool(deleted)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None)
+        except sqlite3.Error as error:
+            raise HistoryError(f"Cannot open the history database {self.path}: {error}. Set KHULASA_DB to a "
+                               "writable file.") from None
+        try:
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db.execute("PRAGMA secure_delete = ON")
+            yield db
+        except sqlite3.DatabaseError as error:
+            raise HistoryError(f"The history database {self.path} cannot be used: {error}. If it is damaged, move "
+                               "it away (a new one is created) or set KHULASA_DB to another file.") from None
+        finally:
+            db.close()
+
+
+@contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE takes the write lock up front, so two writers queue instead of deadlocking."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _v1_analyses(db: sqlite3.Connection) -> None:
+    # AUTOINCREMENT: the id of a deleted entry is never reused, so a stale id cannot open another article.
+    db.execute("CREATE TABLE analyses (id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL, "
+               "created TEXT NOT NULL, text TEXT NOT NULL, analysis TEXT NOT NULL)")
+
+
+def _v2_source_and_search(db: sqlite3.Connection) -> None:
+    """The file an article came from, and the folded copy of title, source and text that search compares."""
+    db.execute("ALTER TABLE analyses ADD COLUMN source TEXT")
+    db.execute("ALTER TABLE analyses ADD COLUMN search TEXT NOT NULL DEFAULT ''")
+    for (entry_id,) in db.execute("SELECT id FROM analyses").fetchall():
+        title, text = db.execute("SELECT title, text FROM analyses WHERE id = ?", (entry_id,)).fetchone()
+        db.execute("UPDATE analyses SET search = ? WHERE id = ?", (_search_key(title, None, text), entry_id))
+
+
+def _search_key(title: str, source: str | None, text: str) -> str:
+    return fold("\n".join((title, source or "", text)))
+
+
+# Append only: each file is brought from its `user_version` to `len(MIGRATIONS)` by the steps it lacks.
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1_analyses, _v2_source_and_search)
+
+
+def _migrate(db: sqlite3.Connection, path: Path) -> None:
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(MIGRATIONS):
+        raise HistoryError(f"The history database {path} was written by a newer Khulasa (schema {version}; this "
+                           f"one knows {len(MIGRATIONS)}): update Khulasa or set KHULASA_DB to another file.")
+    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+        step(db)
+        db.execute(f"PRAGMA user_version = {number}")
