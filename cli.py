@@ -1,7 +1,16 @@
-"""Khulasa on the command line: `python cli.py analyze PATH [--format json|md] [--out FILE] [--force]`.
+"""Khulasa on the command line.
 
-Exit codes: 0 success; 2 unusable input (empty, not UTF-8, over the size limit); 3 not Arabic (unless
-`--force`); 4 a model could not be loaded. Each failure prints one line on stderr, never a traceback.
+    python cli.py analyze PATH [--format json|md] [--out FILE] [--force]
+    python cli.py batch DIR --out DIR [--force]
+
+`analyze` reads one article: a .txt, .docx, .html/.htm or .pdf file, any other file as UTF-8 text, or stdin
+(`-`). Exit codes: 0 success; 2 unusable input (empty, not UTF-8, over the size limit, an unreadable document);
+3 not Arabic (unless `--force`); 4 a model could not be loaded.
+
+`batch` analyses every .txt, .docx, .html/.htm and .pdf file in DIR and writes one Markdown file per article,
+`index.md` and `khulasa-batch.zip` (the same files) into the `--out` folder, with a progress line per file on
+stderr. Exit codes: 0 every file analysed; 1 some failed (`index.md` says why); 2 DIR holds no such file;
+4 a model could not be loaded. Each failure prints one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -10,29 +19,29 @@ import argparse
 import json
 import logging
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
+from models.batch import ZIP_NAME, BatchItem, analyze_files, batch_files, zip_files
 from models.errors import InputError, KhulasaError
 from models.export import to_markdown
 from models.language import describe, is_mixed
 from models.pipeline import Options, analyze, check_input, check_language, load_models
+from models.readers import KINDS, read_document
 from models.serialize import to_json
 from models.settings import Settings, SettingsError
 
 
 def read_article(path: str, max_chars: int) -> str:
-    """The article's text from a file or stdin (`-`), decoded strictly as UTF-8 (a BOM is dropped)."""
+    """The article's text from a file or stdin (`-`). Documents go through their reader; anything else is text,
+    decoded strictly as UTF-8 (a BOM is dropped) or as UTF-16 when it starts with a UTF-16 byte-order mark."""
     try:
         raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as error:
         raise InputError(f"Cannot read {path}: {error.strerror or error}.") from None
-    if len(raw) > max_chars * 4:
-        raise InputError(f"The file is {len(raw):,} bytes; the limit is {max_chars:,} characters.")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(f"The file is not valid UTF-8 (bad byte at position {error.start}): save it as UTF-8 "
-                         "and try again.") from None
+    name = "stdin" if path == "-" else Path(path).name
+    kind = None if path != "-" and Path(path).suffix.lower() in KINDS else "txt"
+    return read_document(name, raw, max_chars=max_chars, kind=kind).text
 
 
 def run(args: argparse.Namespace) -> str:
@@ -48,17 +57,54 @@ def run(args: argparse.Namespace) -> str:
     return json.dumps(to_json(analysis), ensure_ascii=False, indent=2) + "\n"
 
 
+def run_batch(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    folder, out = Path(args.dir), Path(args.out)
+    if not folder.is_dir():
+        raise InputError(f"{folder} is not a folder: give the folder that holds the articles.")
+    paths = sorted(path for path in folder.iterdir()
+                   if path.is_file() and path.suffix.lower() in KINDS and not path.name.startswith("."))
+    if not paths:
+        raise InputError(f"{folder} holds no .txt, .docx, .html, .htm or .pdf files to analyse.")
+    models = load_models(settings, strict=True)
+    items = list(analyze_files(paths, models, settings, on_progress=_print_progress,
+                               options=Options(force=args.force)))
+    generated = datetime.now(UTC)
+    files = batch_files(items, generated)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, markdown in files.items():
+            (out / name).write_text(markdown, encoding="utf-8")
+        (out / ZIP_NAME).write_bytes(zip_files(files, generated))
+    except OSError as error:
+        raise InputError(f"Cannot write the results into {out}: {error.strerror or error}.") from None
+    failed = sum(not item.ok for item in items)
+    print(f"{len(items) - failed} of {len(items)} files analysed; results in {out}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _print_progress(done: int, total: int, item: BatchItem) -> None:
+    outcome = "analysed" if item.ok else f"failed: {item.error}"
+    print(f"[{done}/{total}] {item.name}: {outcome}", file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="cli.py", description="Summarise, translate and tag an Arabic article.")
+    parser = argparse.ArgumentParser(prog="cli.py", description="Summarise, translate and tag Arabic articles.")
     commands = parser.add_subparsers(dest="command", required=True)
     analyze_parser = commands.add_parser("analyze", help="analyse one article (PATH, or - for stdin)")
     analyze_parser.add_argument("path", metavar="PATH")
     analyze_parser.add_argument("--format", choices=("json", "md"), default="json")
     analyze_parser.add_argument("--out", metavar="FILE", help="write the result here instead of stdout")
     analyze_parser.add_argument("--force", action="store_true", help="analyse even if the text is not Arabic")
+    batch_parser = commands.add_parser("batch", help="analyse every article in a folder")
+    batch_parser.add_argument("dir", metavar="DIR")
+    batch_parser.add_argument("--out", metavar="DIR", required=True, help="folder for the Markdown files and zip")
+    batch_parser.add_argument("--force", action="store_true", help="analyse even texts that are not Arabic")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     try:
+        if args.command == "batch":
+            return run_batch(args)
         output = run(args)
     except KhulasaError as error:
         print(f"error: {error}", file=sys.stderr)

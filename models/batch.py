@@ -1,0 +1,150 @@
+"""Many articles at once: analyse a set of files, then pack one Markdown export per article and an index.
+
+A file that cannot be read or analysed becomes a failed `BatchItem` with the reason; the others go on.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .errors import InputError, KhulasaError
+from .export import escape_markdown, export_filename, to_markdown
+from .pipeline import Models, Options, analyze, check_input
+from .readers import read_document
+from .segment import segment
+from .settings import Settings
+from .types import Analysis
+
+INDEX_NAME = "index.md"
+ZIP_NAME = "khulasa-batch.zip"
+# A path on disk, or an upload: (file name, contents).
+Source = str | Path | tuple[str, bytes]
+Progress = Callable[[int, int, "BatchItem"], None]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One file of a batch: its analysis, or the reason it has none."""
+
+    name: str
+    title: str = ""
+    analysis: Analysis | None = None
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.analysis is not None
+
+
+def analyze_files(sources: Iterable[Source], models: Models, settings: Settings, *,
+                  on_progress: Progress | None = None, options: Options = Options()) -> Iterator[BatchItem]:
+    """Analyse each file in turn, yielding its `BatchItem`; `on_progress(done, total, item)` follows each."""
+    sources = list(sources)
+    for done, source in enumerate(sources, start=1):
+        item = _analyze_one(source, models, settings, options)
+        if on_progress:
+            on_progress(done, len(sources), item)
+        yield item
+
+
+def _analyze_one(source: Source, models: Models, settings: Settings, options: Options) -> BatchItem:
+    name = source[0] if isinstance(source, tuple) else Path(source).name
+    try:
+        data = source[1] if isinstance(source, tuple) else _read_bytes(Path(source))
+        document = read_document(name, data, max_chars=settings.max_chars)
+        analysis = analyze(check_input(document.text, settings), models, settings, options)
+    except KhulasaError as error:
+        return BatchItem(name, error=str(error))
+    except Exception as error:  # one article's unexpected failure must not cost the user the whole batch
+        log.debug("Analysing %s failed", name, exc_info=True)
+        return BatchItem(name, error=f"Unexpected error ({type(error).__name__}: {error}); the other files were "
+                                     "analysed.")
+    return BatchItem(name, document.title, analysis)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise InputError(f"Cannot read {path}: {error.strerror or error}.") from None
+
+
+def batch_files(items: Iterable[BatchItem], generated: datetime) -> dict[str, str]:
+    """File name → Markdown: one export per analysed article (names made unique) and `index.md` first."""
+    items = list(items)
+    files: dict[str, str] = {INDEX_NAME: ""}
+    names: list[str] = []
+    for item in items:
+        if item.analysis is not None:
+            name = _unique(export_filename(item.analysis, generated), files)
+            files[name] = to_markdown(item.analysis, generated=generated)
+            names.append(name)
+    files[INDEX_NAME] = index_markdown(items, names, generated)
+    return files
+
+
+def batch_zip(items: Iterable[BatchItem], generated: datetime) -> bytes:
+    """The batch as a .zip of `batch_files`, dated `generated` so the same batch gives the same bytes."""
+    return zip_files(batch_files(items, generated), generated)
+
+
+def zip_files(files: dict[str, str], generated: datetime) -> bytes:
+    """A .zip of Markdown files (name → text), every entry dated `generated`."""
+    stamp = _as_utc(generated).timetuple()[:6]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, markdown in files.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=stamp), markdown.encode("utf-8"),
+                             compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def index_markdown(items: list[BatchItem], names: list[str], generated: datetime) -> str:
+    """The batch's table of contents: each analysed article with its headline, then each failure and why.
+    `names` are the export file names of the analysed items, in order."""
+    analysed = [item for item in items if item.analysis is not None]
+    failed = [item for item in items if item.analysis is None]
+    blocks = [f"# Khulasa batch, {_as_utc(generated):%Y-%m-%d %H:%M} UTC",
+              f"{len(analysed)} of {len(items)} files analysed."]
+    if analysed:
+        blocks.append("## Articles")
+        blocks.append("\n".join(
+            f"{number}. [{escape_markdown(item.title or item.name, inline=True)}](<{name}>) "
+            f"({escape_markdown(item.name, inline=True)})"
+            + (f": {escape_markdown(headline, inline=True)}" if (headline := headline_of(item.analysis)) else "")
+            for number, (item, name) in enumerate(zip(analysed, names), start=1)))
+    if failed:
+        blocks.append("## Failed")
+        blocks.append("\n".join(f"- {escape_markdown(item.name, inline=True)}: "
+                                f"{escape_markdown(item.error, inline=True)}" for item in failed))
+    return "\n\n".join(blocks) + "\n"
+
+
+def headline_of(analysis: Analysis) -> str:
+    """The first sentence of the English summary, else of the Arabic one; empty without a summary."""
+    summary = analysis.summary
+    for text in (summary.en, summary.ar) if summary else ():
+        sentences, _ = segment(text)
+        if sentences:
+            return sentences[0].text
+    return ""
+
+
+def _unique(name: str, taken: dict[str, str]) -> str:
+    """`name`, or `stem-2.md`, `stem-3.md`... when it is taken."""
+    stem, number, candidate = name.removesuffix(".md"), 2, name
+    while candidate in taken:
+        candidate, number = f"{stem}-{number}.md", number + 1
+    return candidate
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
