@@ -1,8 +1,9 @@
 """Khulasa (خلاصة), the news desk page: paste an Arabic article, read its summary, translation and entities.
 
-Run with `streamlit run app.py`. Models are chosen by `KHULASA_*` variables (see `models/settings.py`); server
-and theme options live in `.streamlit/config.toml`. The finished analysis stays in the session, so filtering,
-downloading or moving a slider never runs the models again; only Analyse does.
+Run with `streamlit run app.py`. Models are chosen by `KHULASA_*` variables (see `models/settings.py`); server,
+theme and log options live in `.streamlit/config.toml`; its `logger.level` applies to Khulasa's own log lines
+(model loads, failed analyses) too. The finished analysis stays in the session, so filtering, downloading or
+moving a slider never runs the models again; only Analyse does.
 """
 
 import streamlit as st
@@ -11,7 +12,7 @@ from components.article_input import article_input
 from components.desk import open_desk, show
 from components.panels import entity_table, export_panel
 from components.progress import run_analysis
-from components.resources import current_settings
+from components.resources import current_settings, show_khulasa_log
 from components.sidebar import diagnostics_sidebar, settings_sidebar
 
 st.set_page_config(page_title="Khulasa · خلاصة", page_icon="📰", layout="wide")
@@ -19,6 +20,7 @@ st.title("Khulasa · خلاصة")
 st.caption("An Arabic news article in: an abstractive summary, an English translation sentence by sentence, "
            "and the people, places and organisations it names.")
 
+show_khulasa_log()
 settings = current_settings()
 options = settings_sidebar(settings, key="sidebar")
 request = article_input(settings, key="article")
