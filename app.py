@@ -9,11 +9,14 @@ moving a slider never runs the models again; only Analyse does.
 import streamlit as st
 
 from components.article_input import article_input
+from components.batch import batch_expander
 from components.desk import open_desk, show
+from components.history import history_sidebar, open_history, save_finished
 from components.panels import entity_table, export_panel
 from components.progress import run_analysis
 from components.resources import current_settings, show_khulasa_log
 from components.sidebar import diagnostics_sidebar, settings_sidebar
+from components.upload import upload_input, uploaded_source
 
 st.set_page_config(page_title="Khulasa · خلاصة", page_icon="📰", layout="wide")
 st.title("Khulasa · خلاصة")
@@ -23,7 +26,13 @@ st.caption("An Arabic news article in: an abstractive summary, an English transl
 show_khulasa_log()
 settings = current_settings()
 options = settings_sidebar(settings, key="sidebar")
-request = article_input(settings, key="article")
+history = open_history(settings)
+paste, upload = st.columns([3, 1], gap="medium")
+with upload:
+    upload_input(settings, target="article-text", key="upload")
+with paste:
+    request = article_input(settings, key="article")
+batch_expander(settings, options, history, key="batch")
 
 progress = st.container()
 finished = st.session_state.get("finished")
@@ -35,6 +44,8 @@ if request or finished:
         st.session_state.runs = st.session_state.get("runs", 0) + 1
         if fresh:
             st.session_state.finished = finished = fresh
+            upload = uploaded_source(request.text, key="upload")
+            save_finished(history, fresh, title=upload.title if upload else "", source=upload.name if upload else None)
     if finished:
         show(desk, finished.analysis)
         st.subheader("Entities")
@@ -42,4 +53,5 @@ if request or finished:
         st.subheader("Export")
         export_panel(finished.analysis, generated=finished.generated, key="export")
 
+history_sidebar(history, slot="finished", text_key="article-text", key="history")
 diagnostics_sidebar(finished.analysis if finished else None, runs=st.session_state.get("runs", 0))

@@ -1,0 +1,126 @@
+"""Upload, history and batch through AppTest on the tiny models, each test with its own history database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from models.history import History
+from models.loading import LOAD_COUNTS
+from tests.documents import make_docx
+from tests.test_app import ANALYSIS_TIMEOUT, analyse, new_app
+
+ARTICLE = ["بحث وزير الخارجية التركي مع نظيره القطري ملفي أفغانستان وكازاخستان في اتصال هاتفي.",
+           "وقال الوزير إن البلدين يعملان معا من أجل الاستقرار في المنطقة."]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "history.sqlite3"
+
+
+@pytest.fixture
+def app(tiny_env: dict[str, str], db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    for name, value in {**tiny_env, "KHULASA_DB": str(db)}.items():
+        monkeypatch.setenv(name, value)
+    return new_app()
+
+
+def history_titles(at: AppTest) -> list[str]:
+    return [button.label for button in at.sidebar.button if button.key and button.key.startswith("history-open-")]
+
+
+def test_a_finished_analysis_is_saved_once(app: AppTest, db: Path, seed: str) -> None:
+    analyse(app)
+    assert not app.exception
+    entries = History(db).list()
+    assert len(entries) == 1
+    assert History(db).get(entries[0].id) == app.session_state["finished"].analysis
+    assert history_titles(app) == [entries[0].title]
+    assert str(db) in app.sidebar.caption[0].value and "nothing is sent" in app.sidebar.caption[0].value
+
+
+def test_reopening_from_history_shows_it_without_running_the_models(app: AppTest, db: Path, seed: str) -> None:
+    analyse(app)
+    saved = app.session_state["finished"].analysis
+    fresh = new_app()  # a new session on the same server and database
+    loads = dict(LOAD_COUNTS)
+    entry = History(db).list()[0]
+    fresh.sidebar.button(key=f"history-open-{entry.id}").click().run()
+    assert not fresh.exception
+    assert fresh.session_state["finished"].analysis == saved
+    assert fresh.session_state["finished"].generated == entry.created
+    assert fresh.text_area(key="article-text").value == seed
+    assert "runs" not in fresh.session_state
+    assert LOAD_COUNTS == loads
+    assert not fresh.status  # no analysis ran on this page
+    assert any('class="khulasa-summary"' in element.value for element in fresh.html)
+    assert fresh.download_button(key="export-download").label == "Download Markdown"
+
+
+def test_search_filters_the_history(app: AppTest, db: Path) -> None:
+    analyse(app)
+    analysis = app.session_state["finished"].analysis
+    History(db).save(analysis, title="Weather in Amman", source="amman.txt")
+    app.run()
+    assert len(history_titles(app)) == 2
+    app.sidebar.text_input(key="history-search").input("amman").run()
+    assert history_titles(app) == ["Weather in Amman"]
+    app.sidebar.text_input(key="history-search").input("no such words anywhere").run()
+    assert history_titles(app) == []
+
+
+def test_delete_removes_the_entry_from_the_database(app: AppTest, db: Path) -> None:
+    analyse(app)
+    entry = History(db).list()[0]
+    app.sidebar.button(key=f"history-delete-{entry.id}").click().run()
+    assert not app.exception
+    assert History(db).list() == []
+    assert history_titles(app) == []
+
+
+def test_a_corrupt_database_shows_an_error_and_analysis_still_works(app: AppTest, db: Path) -> None:
+    db.write_bytes(b"this is not a SQLite database, " * 100)
+    fresh = new_app()
+    assert not fresh.exception
+    assert "history database" in fresh.sidebar.error[0].value
+    analyse(fresh, ARTICLE[0])
+    assert not fresh.exception
+    assert fresh.session_state["finished"].analysis.text == ARTICLE[0]
+    assert any('class="khulasa-summary"' in element.value for element in fresh.html)
+
+
+def test_an_uploaded_docx_fills_the_box_and_is_saved_with_its_name(app: AppTest, db: Path) -> None:
+    app.file_uploader(key="upload-file").upload("khabar.docx", make_docx(ARTICLE, title="Two ministers")).run()
+    assert not app.exception
+    assert app.text_area(key="article-text").value == "\n".join(ARTICLE)
+    app.button(key="FormSubmitter:article-form-Analyse").click().run(timeout=ANALYSIS_TIMEOUT)
+    assert not app.exception
+    [entry] = History(db).list()
+    assert (entry.title, entry.source) == ("Two ministers", "khabar.docx")
+
+
+def test_an_unreadable_upload_is_an_error_and_the_box_is_kept(app: AppTest, seed: str) -> None:
+    app.button(key="article-sample").click().run()
+    app.file_uploader(key="upload-file").upload("khabar.pdf", b"\xd0\xcf\x11\xe0 an old Word file").run()
+    assert not app.exception
+    assert "'khabar.pdf' is an old Word .doc file" in app.error[0].value
+    assert app.text_area(key="article-text").value == seed
+
+
+def test_batch_reports_each_file_saves_successes_and_offers_a_zip(app: AppTest, db: Path) -> None:
+    app.file_uploader(key="batch-files").set_value([
+        ("one.docx", make_docx(ARTICLE), "application/octet-stream"),
+        ("broken.pdf", b"not a pdf at all", "application/pdf"),
+        ("two.txt", ARTICLE[1].encode(), "text/plain"),
+    ]).run()
+    app.button(key="batch-run").click().run(timeout=ANALYSIS_TIMEOUT)
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert list(table["File"]) == ["one.docx", "broken.pdf", "two.txt"]
+    assert list(table["Status"])[0] == "analysed" and "broken.pdf" in list(table["Status"])[1]
+    assert sorted(entry.source for entry in History(db).list()) == ["one.docx", "two.txt"]
+    assert app.download_button(key="batch-download").label == "Download all (.zip)"
+    assert "runs" not in app.session_state
