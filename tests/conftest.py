@@ -41,6 +41,7 @@ def tiny_env(tiny_model_dirs: dict[str, Path], ct2_cache: Path) -> dict[str, str
         "KHULASA_DEVICE": "cpu",
         "HF_HUB_OFFLINE": "1",
         "KHULASA_CT2_DIR": os.environ["KHULASA_CT2_DIR"],
+        "KHULASA_DB": str(ct2_cache.parent / "history.sqlite3"),
         "KHULASA_ENGINE": os.environ.get("KHULASA_ENGINE", "auto"),
     }
 
