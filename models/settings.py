@@ -10,6 +10,7 @@
 | KHULASA_CT2_DIR | `<HF_HOME>/khulasa-ct2` | where converted CTranslate2 models are cached |
 | KHULASA_MAX_CHARS | 100000 | longest article accepted, in characters |
 | KHULASA_BATCH_TOKENS | 1200 | translation batch budget: padded source tokens per batch |
+| KHULASA_THREADS | `OMP_NUM_THREADS`, else every core | threads per inference call (read in `models.loading`) |
 | KHULASA_DB | `<XDG_DATA_HOME or ~/.local/share>/khulasa/history.sqlite3` | the local history of saved analyses |
 """
 
