@@ -26,9 +26,12 @@ class Summarizer:
     def name(self) -> str:
         return self.seq2seq.name
 
-    def summarize(self, text: str, *, max_tokens: int = 84, num_beams: int = 4) -> tuple[str, str]:
-        """Return `(summary, strategy)` for an article of any length."""
-        settings = Generation(num_beams=num_beams, max_new_tokens=max_tokens, no_repeat_ngram_size=2)
+    def summarize(self, text: str, *, max_tokens: int = 84, num_beams: int = 4,
+                  fixed_new_tokens: int | None = None) -> tuple[str, str]:
+        """Return `(summary, strategy)` for an article of any length. `fixed_new_tokens` makes every generated
+        summary exactly that long (the benchmark's equal work across engines); it overrides `max_tokens`."""
+        settings = Generation(num_beams=num_beams, max_new_tokens=fixed_new_tokens or max_tokens,
+                              min_new_tokens=fixed_new_tokens or 1, no_repeat_ngram_size=2)
         text = normalize_whitespace(text)
         window = self.seq2seq.window
         tokens = self.seq2seq.count_tokens(text)

@@ -45,14 +45,20 @@ SENTENCE_CACHE = SentenceCache()
 
 
 class Translator:
-    """Translates sentences that already fit the model's window (see `models.segment`)."""
+    """Translates sentences that already fit the model's window (see `models.segment`).
 
-    def __init__(self, seq2seq, *, batch_tokens: int = 1200, num_beams: int = 4,
-                 cache: SentenceCache | None = SENTENCE_CACHE) -> None:
+    `fixed_new_tokens` makes every translation exactly that many tokens long, whatever the model would say; the
+    benchmark uses it so that every engine does the same work.
+    """
+
+    def __init__(self, seq2seq, *, batch_tokens: int = 1200, first_batch_tokens: int = 160, num_beams: int = 4,
+                 cache: SentenceCache | None = SENTENCE_CACHE, fixed_new_tokens: int | None = None) -> None:
         self.seq2seq = seq2seq
         self.batch_tokens = batch_tokens
+        self.first_batch_tokens = min(first_batch_tokens, batch_tokens)
         self.num_beams = num_beams
         self.cache = cache
+        self.fixed_new_tokens = fixed_new_tokens
 
     @property
     def name(self) -> str:
@@ -66,21 +72,23 @@ class Translator:
         return self.seq2seq.count_tokens(text)
 
     def batches(self, texts: Sequence[str]) -> list[list[int]]:
-        """Indices of `texts` grouped shortest first, each group's padded size within the token budget."""
+        """Indices of `texts` grouped shortest first, each group's padded size within the token budget.
+
+        When the texts need more than one group, the first is cut to `first_batch_tokens`, so the first
+        translations show up early; texts that fit in one group are translated in one go, which is quicker.
+        """
         lengths = [self.count_tokens(text) for text in texts]
-        groups: list[list[int]] = []
-        for index in sorted(range(len(texts)), key=lambda i: lengths[i]):
-            group = groups[-1] if groups else None
-            if group is None or lengths[index] * (len(group) + 1) > self.batch_tokens:
-                groups.append([index])
-            else:
-                group.append(index)
+        order = sorted(range(len(texts)), key=lambda i: lengths[i])
+        groups = _groups(order, lengths, self.batch_tokens)
+        if len(groups) > 1:
+            first = _groups(order, lengths, self.first_batch_tokens)[0]
+            groups = [first, *_groups(order[len(first):], lengths, self.batch_tokens)]
         return groups
 
     def stream(self, texts: Sequence[str]) -> Iterator[dict[int, str]]:
         """Yield `{index: translation}` one batch at a time (cached sentences first, at once); every index of
         `texts` appears exactly once."""
-        keys = [(self.name, self.seq2seq.engine, self.num_beams, text) for text in texts]
+        keys = [(self.name, self.seq2seq.engine, self.num_beams, self.fixed_new_tokens, text) for text in texts]
         cached = {}
         if self.cache is not None:
             cached = {i: hit for i, key in enumerate(keys) if (hit := self.cache.get(key)) is not None}
@@ -90,13 +98,19 @@ class Translator:
         for group in self.batches([texts[i] for i in missing]):
             indices = [missing[i] for i in group]
             longest = max(self.count_tokens(texts[i]) for i in indices)
-            settings = Generation(num_beams=self.num_beams, max_new_tokens=min(self.window, longest * 2 + 16))
-            outputs = self.seq2seq.generate([texts[i] for i in indices], settings)
+            outputs = self.seq2seq.generate([texts[i] for i in indices], self.settings(longest))
             batch = {index: output.strip() or UNTRANSLATED for index, output in zip(indices, outputs)}
             if self.cache is not None:
                 for index, translation in batch.items():
                     self.cache.put(keys[index], translation)
             yield batch
+
+    def settings(self, longest: int) -> Generation:
+        """Decoding settings for a batch whose longest source is `longest` tokens."""
+        if self.fixed_new_tokens:
+            fixed = self.fixed_new_tokens
+            return Generation(num_beams=self.num_beams, min_new_tokens=fixed, max_new_tokens=fixed)
+        return Generation(num_beams=self.num_beams, max_new_tokens=min(self.window, longest * 2 + 16))
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         """All translations, in the order of `texts`."""
@@ -104,3 +118,14 @@ class Translator:
         for batch in self.stream(texts):
             found.update(batch)
         return [found[i] for i in range(len(texts))]
+
+
+def _groups(order: list[int], lengths: list[int], budget: int) -> list[list[int]]:
+    """Consecutive runs of `order` (shortest first) whose padded size, longest × count, stays within `budget`."""
+    groups: list[list[int]] = []
+    for index in order:
+        if not groups or lengths[index] * (len(groups[-1]) + 1) > budget:
+            groups.append([index])
+        else:
+            groups[-1].append(index)
+    return groups

@@ -32,6 +32,8 @@ def test_translator_batches_are_length_sorted_within_the_token_budget(tiny_model
     assert flat == sorted(flat)
     for batch in batches:
         assert len(batch) == 1 or max(lengths[i] for i in batch) * len(batch) <= translator.batch_tokens
+    first, budget = batches[0], translator.first_batch_tokens  # a small first batch, when there are several
+    assert len(batches) == 1 or len(first) == 1 or max(lengths[i] for i in first) * len(first) <= budget
 
 
 def test_translation_streams_every_sentence_exactly_once(tiny_models, seed: str) -> None:
@@ -165,3 +167,35 @@ def test_the_sentence_cache_is_bounded() -> None:
     for key in "abc":
         cache.put(key, key.upper())
     assert len(cache) == 2 and cache.get("a") is None and cache.get("c") == "C"
+
+
+class _CountingEngine:
+    """The real engine, recording how many tokens it generates for each text."""
+
+    def __init__(self, model) -> None:
+        self.model, self.lengths = model, []
+
+    def __getattr__(self, name: str):
+        return getattr(self.model, name)
+
+    def generate(self, **kwargs):  # transformers: count the new tokens, the decoder's start token excluded
+        output = self.model.generate(**kwargs)
+        self.lengths += [output.sequences.shape[1] - 1] * output.sequences.shape[0]
+        return output
+
+    def translate_batch(self, *args, **kwargs):  # CTranslate2
+        results = self.model.translate_batch(*args, **kwargs)
+        self.lengths += [len(result.hypotheses[0]) for result in results]
+        return results
+
+
+def test_a_fixed_output_length_is_what_the_engine_generates(tiny_models, monkeypatch) -> None:
+    from models.translate import Translator
+
+    for seq2seq in (tiny_models.translator.seq2seq, tiny_models.summarizer.seq2seq):
+        monkeypatch.setattr(seq2seq, "model", _CountingEngine(seq2seq.model))
+    translator = Translator(tiny_models.translator.seq2seq, cache=None, fixed_new_tokens=24)
+    translator.translate(["وصل الوزير إلى أنقرة.", "وبحث الأزمة مع نظيره القطري في اتصال هاتفي جرى بينهما."])
+    tiny_models.summarizer.summarize("وصل الوزير إلى أنقرة.", fixed_new_tokens=16)
+    assert tiny_models.translator.seq2seq.model.lengths == [24, 24]
+    assert tiny_models.summarizer.seq2seq.model.lengths == [16]

@@ -1,0 +1,305 @@
+"""One benchmark configuration, run in its own process so that its peak memory is its own.
+
+`python -m bench.measure CONFIG --out FILE [--repeats N]`, CONFIG one of:
+
+- `naive`: transformers fp32 the plain way: `from_pretrained`, then tokenizer + `model.generate` one sentence at
+  a time, the token-classification pipeline one paragraph at a time;
+- `pipeline`: Khulasa's own code (`load_models`, `Translator`, `Summarizer`, `EntityRecognizer`) with the engine
+  that `KHULASA_ENGINE` chooses;
+- `convert`: CTranslate2 conversion of the translator and the summarizer into `KHULASA_CT2_DIR`, then the
+  cached lookup.
+
+The models are the folders in `KHULASA_TRANSLATOR`, `KHULASA_SUMMARIZER` and `KHULASA_NER`. Every output is
+forced to a fixed length, so every configuration generates the same number of tokens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from models.segment import segment
+from models.summarize import normalize_whitespace
+from tests.tiny_models import seed_text
+
+BEAMS = 4
+SENTENCE_TOKENS = 60  # tokens generated for each translated sentence
+SUMMARY_TOKENS = 64  # tokens generated for the Arabic summary
+SUMMARY_SOURCE_TOKENS = 64  # source tokens of the sentence that stands in for the summary when it is translated
+
+
+def memory_kib(field: str) -> int:
+    """`VmRSS` (now) or `VmHWM` (peak) of this process, in KiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise KeyError(field)
+
+
+class CpuShare:
+    """How much of the machine's CPU time, while it runs, goes to other processes and to the hypervisor (steal):
+    a measure of how far the timings were disturbed."""
+
+    def __enter__(self) -> CpuShare:
+        self.start = self._sample()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        (wall0, busy0, steal0, own0), (wall1, busy1, steal1, own1) = self.start, self._sample()
+        capacity = (wall1 - wall0) * (os.cpu_count() or 1)
+        self.others = max(0.0, (busy1 - busy0) - (own1 - own0)) / capacity
+        self.steal = (steal1 - steal0) / capacity
+
+    @staticmethod
+    def _sample() -> tuple[float, float, float, float]:
+        ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+        per_second = os.sysconf("SC_CLK_TCK")
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        busy = (ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6]) / per_second
+        return time.perf_counter(), busy, ticks[7] / per_second, usage.ru_utime + usage.ru_stime
+
+
+@contextmanager
+def timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
+    started = time.perf_counter()
+    yield
+    seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - started
+
+
+def summary_stand_in(text: str, count_tokens: Callable[[str], int]) -> str:
+    """The article's longest opening run of words that is at most `SUMMARY_SOURCE_TOKENS` translator tokens:
+    the English summary's source, the same for every engine (a random-weight summary is noise of any length)."""
+    words = text.split()
+    size = max(n for n in range(1, len(words) + 1) if count_tokens(" ".join(words[:n])) <= SUMMARY_SOURCE_TOKENS)
+    return " ".join(words[:size])
+
+
+def article(count_tokens: Callable[[str], int], window: int) -> tuple[str, list[str], list[tuple[int, int]]]:
+    """The seed story, its sentences and its paragraph spans, segmented as `analyze_stream` does."""
+    text = seed_text()
+    sentences, paragraphs = segment(text, measure=count_tokens, limit=window - 2)
+    spans = [(sentences[p[0]].start, sentences[p[-1]].end) for p in paragraphs]
+    return text, [sentence.text for sentence in sentences], spans
+
+
+def medians(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {key: round(statistics.median(run[key] for run in runs), 3) for key in runs[0]}
+
+
+def run_pipeline(repeats: int) -> dict:
+    """Khulasa's code path: the stages of `analyze_stream`, with fixed output lengths and no sentence cache."""
+    from models.pipeline import load_models
+    from models.settings import Settings
+    from models.translate import Translator
+
+    settings = Settings.from_env()
+    started = time.perf_counter()
+    models = load_models(settings)
+    translator = Translator(models.translator.seq2seq, batch_tokens=settings.batch_tokens, cache=None,
+                            fixed_new_tokens=SENTENCE_TOKENS)
+    summarizer, recognizer = models.summarizer, models.recognizer
+    text, sentences, spans = article(translator.count_tokens, translator.window)
+    _warm_up(translator, summarizer, recognizer, text, spans)
+    load_s, loaded_kib = time.perf_counter() - started, memory_kib("VmRSS")
+
+    stand_in = summary_stand_in(text, translator.count_tokens)
+    clock = translator.seq2seq.model = EngineClock(translator.seq2seq.model)
+    with CpuShare() as share:
+        runs = [_analyse(text, stand_in, settings, translator, summarizer, recognizer, clock) for _ in range(repeats)]
+    return {
+        "engine": models.names.engine, "repeats": repeats, "load_s": round(load_s, 2), "rss_loaded_kib": loaded_kib,
+        "seconds": medians(runs), "runs": runs, "generated_tokens": clock.tokens,
+        "shape": {"sentences": len(sentences), "paragraphs": len(spans),
+                  "batches": [len(batch) for batch in translator.batches(sentences)],
+                  "source_tokens": [translator.count_tokens(s) for s in sentences],
+                  "summary_source_tokens": summarizer.seq2seq.count_tokens(normalize_whitespace(text)),
+                  "stand_in_tokens": translator.count_tokens(stand_in),
+                  "word_pieces": _word_pieces(recognizer, text, spans)},
+        "threads": _threads(translator.seq2seq), "others_cpu": round(share.others, 3), "steal": round(share.steal, 3),
+    }
+
+
+def _analyse(text: str, stand_in: str, settings, translator, summarizer, recognizer,
+             clock: EngineClock) -> dict[str, float]:
+    """One timed analysis, stage by stage as `analyze_stream` runs them; seconds per stage."""
+    from models.grouping import group_entities
+    from models.pipeline import check_input, check_language
+
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    with timed(seconds, "check"):
+        check_language(check_input(text, settings))
+        _, sentences, spans = article(translator.count_tokens, translator.window)
+    with timed(seconds, "ner"):
+        group_entities(text, recognizer.find(text, spans))
+    clock.seconds, clock.tokens = 0.0, []
+    with timed(seconds, "translate"):
+        for _batch in translator.stream(sentences):
+            seconds.setdefault("first", time.perf_counter() - started)
+    seconds["engine_translate"] = clock.seconds
+    seconds["overhead"] = seconds["translate"] / clock.seconds - 1
+    with timed(seconds, "summarize"):
+        summarizer.summarize(text, num_beams=BEAMS, fixed_new_tokens=SUMMARY_TOKENS)
+        translator.translate([stand_in])
+    seconds["total"] = time.perf_counter() - started
+    return seconds
+
+
+def _warm_up(translator, summarizer, recognizer, text: str, spans: list[tuple[int, int]]) -> None:
+    """One small call per model, so that one-off costs (first allocations, kernel choice) are not timed."""
+    from models.pipeline import check_language
+    from models.translate import Translator
+
+    check_language(text)
+    Translator(translator.seq2seq, cache=None, fixed_new_tokens=8).translate([text.split("،")[0]])
+    summarizer.summarize(text.split("،")[0], fixed_new_tokens=4)
+    recognizer.find(text, spans[:1])
+
+
+class EngineClock:
+    """Stands in for a seq2seq's engine (`.model`): passes every call on, and records the seconds spent inside
+    `generate` (transformers) or `translate_batch` (CTranslate2) and how many tokens each output got."""
+
+    def __init__(self, model) -> None:
+        self.model, self.seconds, self.tokens = model, 0.0, []
+
+    def __getattr__(self, name: str):
+        return getattr(self.model, name)
+
+    def generate(self, **kwargs):
+        started = time.perf_counter()
+        output = self.model.generate(**kwargs)
+        self.seconds += time.perf_counter() - started
+        self.tokens += [output.sequences.shape[1] - 1] * output.sequences.shape[0]  # decoder start excluded
+        return output
+
+    def translate_batch(self, *args, **kwargs):
+        started = time.perf_counter()
+        results = self.model.translate_batch(*args, **kwargs)
+        self.seconds += time.perf_counter() - started
+        self.tokens += [len(result.hypotheses[0]) for result in results]
+        return results
+
+
+def _transformers_generate(model, batch, new_tokens: int, no_repeat_ngram_size: int = 0):
+    """`model.generate` with the settings `TransformersSeq2Seq` uses; the generated ids, decoder start first."""
+    import torch
+
+    with torch.inference_mode():
+        return model.generate(
+            **batch, num_beams=BEAMS, max_new_tokens=new_tokens, min_new_tokens=new_tokens,
+            no_repeat_ngram_size=no_repeat_ngram_size, do_sample=False, output_scores=True,
+            return_dict_in_generate=True,
+        ).sequences
+
+
+def _word_pieces(recognizer, text: str, spans: list[tuple[int, int]]) -> int:
+    tokenizer = recognizer.pipeline.tokenizer
+    return sum(len(tokenizer(text[start:end])["input_ids"]) for start, end in spans)
+
+
+def _threads(seq2seq) -> dict[str, int]:
+    import torch
+
+    threads = {"torch": torch.get_num_threads()}
+    if seq2seq.engine == "ctranslate2":
+        from models.ct2 import cpu_threads
+
+        threads["ctranslate2_intra"] = cpu_threads()
+    return threads
+
+
+def run_naive(repeats: int) -> dict:
+    """transformers fp32 as a first script would use it: no batching, no engine choice, one item at a time."""
+    import torch
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, pipeline
+
+    started = time.perf_counter()
+    marian_tokenizer = AutoTokenizer.from_pretrained(os.environ["KHULASA_TRANSLATOR"])
+    marian = AutoModelForSeq2SeqLM.from_pretrained(os.environ["KHULASA_TRANSLATOR"]).eval()
+    mt5_tokenizer = AutoTokenizer.from_pretrained(os.environ["KHULASA_SUMMARIZER"])
+    mt5 = AutoModelForSeq2SeqLM.from_pretrained(os.environ["KHULASA_SUMMARIZER"]).eval()
+    ner = pipeline("token-classification", model=os.environ["KHULASA_NER"], aggregation_strategy="first")
+
+    def count(sentence: str) -> int:
+        return len(marian_tokenizer(sentence)["input_ids"])
+
+    def translate(sentence: str, new_tokens: int = SENTENCE_TOKENS) -> str:
+        batch = marian_tokenizer([sentence], return_tensors="pt")
+        return marian_tokenizer.decode(_transformers_generate(marian, batch, new_tokens)[0], skip_special_tokens=True)
+
+    text, sentences, spans = article(count, 512)
+    translate(sentences[0], 8)  # warm-up, as for the pipeline
+    ner(text[slice(*spans[0])])
+    mt5.generate(**mt5_tokenizer(["warm-up"], return_tensors="pt"), max_new_tokens=4)
+    load_s, loaded_kib = time.perf_counter() - started, memory_kib("VmRSS")
+    stand_in = summary_stand_in(text, count)
+    def analyse() -> dict[str, float]:
+        seconds: dict[str, float] = {}
+        started = time.perf_counter()
+        with timed(seconds, "ner"):
+            for start, end in spans:
+                ner(text[start:end])
+        with timed(seconds, "translate"):
+            for sentence in sentences:
+                translate(sentence)
+                seconds.setdefault("first", time.perf_counter() - started)
+        with timed(seconds, "summarize"):
+            batch = mt5_tokenizer([normalize_whitespace(text)], return_tensors="pt", truncation=True, max_length=512)
+            mt5_tokenizer.decode(_transformers_generate(mt5, batch, SUMMARY_TOKENS, 2)[0], skip_special_tokens=True)
+            translate(stand_in)
+        seconds["total"] = time.perf_counter() - started
+        return seconds
+
+    with CpuShare() as share:
+        runs = [analyse() for _ in range(repeats)]
+    return {"engine": "transformers (naive)", "repeats": repeats, "load_s": round(load_s, 2),
+            "rss_loaded_kib": loaded_kib, "seconds": medians(runs), "runs": runs,
+            "threads": {"torch": torch.get_num_threads()}, "others_cpu": round(share.others, 3),
+            "steal": round(share.steal, 3)}
+
+
+def run_convert() -> dict:
+    """CTranslate2 int8 conversion of both seq2seq models (first time), then the cached lookup."""
+
+    from models.ct2 import cache_root, converted_folder
+
+    existing = {folder.parent for folder in cache_root().glob("*/model.bin")}
+    result = {}
+    for role, variable in (("translator", "KHULASA_TRANSLATOR"), ("summarizer", "KHULASA_SUMMARIZER")):
+        started = time.perf_counter()
+        folder = converted_folder(os.environ[variable], "int8")
+        first = time.perf_counter() - started
+        started = time.perf_counter()
+        converted_folder(os.environ[variable], "int8")
+        result[role] = {"fresh": folder not in existing, "convert_s": round(first, 2),
+                        "cached_s": round(time.perf_counter() - started, 4)}
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("config", choices=["naive", "pipeline", "convert"])
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    from models.loading import prepare_runtime
+
+    prepare_runtime()
+    if args.config == "convert":
+        result = run_convert()
+    else:
+        result = (run_naive if args.config == "naive" else run_pipeline)(args.repeats)
+    result["peak_rss_kib"] = memory_kib("VmHWM")
+    args.out.write_text(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,221 @@
+"""Speed benchmark: the seed story analysed by full-size models with random weights, three ways, side by side.
+
+    .venv/bin/python bench/run.py [--repeats 3] [--naive-repeats 1] [--reconvert] [--no-write]
+
+Builds (once, cached in `bench/.models/`) opus-mt-ar-en, mT5-base XLSum and BERT-base NER with random weights
+in their real file layouts, converts the seq2seq models to CTranslate2 int8 (once, cached), then runs each
+configuration in its own process — naive transformers fp32, the pipeline on transformers, the pipeline on
+CTranslate2 — and prints a Markdown table that it also writes into BENCHMARKS.md with the machine, the date
+and the library versions. Every output has a fixed length, so every configuration generates the same tokens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.build import ensure_models  # noqa: E402
+from bench.measure import BEAMS, SENTENCE_TOKENS, SUMMARY_SOURCE_TOKENS, SUMMARY_TOKENS  # noqa: E402
+
+MODELS = ROOT / "bench" / ".models"
+REPORT = ROOT / "BENCHMARKS.md"
+BEGIN, END = "<!-- bench/run.py: begin -->", "<!-- bench/run.py: end -->"
+CONFIGS = {  # column title → (bench.measure config, KHULASA_ENGINE)
+    "naive transformers fp32": ("naive", ""),
+    "pipeline, transformers fp32": ("pipeline", "transformers"),
+    "pipeline, CTranslate2 int8": ("pipeline", "auto"),
+}
+TARGETS = {"total": 7.0, "first": 2.0, "speedup": 7.0, "peak_gb": 1.6, "overhead": 0.20}
+
+
+def measure(config: str, env: dict[str, str], repeats: int = 1) -> dict:
+    """Run `bench.measure` in a fresh process and return what it measured."""
+    with tempfile.TemporaryDirectory() as work:
+        out = Path(work) / "result.json"
+        command = [sys.executable, "-m", "bench.measure", config, "--out", str(out), "--repeats", str(repeats)]
+        subprocess.run(command, cwd=ROOT, env=env, check=True)
+        return json.loads(out.read_text())
+
+
+def conversion(env: dict[str, str]) -> dict:
+    """This run's conversion measurement; the first conversion's, recorded when it happened, if it was cached."""
+    record = MODELS / "ct2" / "first-conversion.json"
+    result = measure("convert", env)
+    if all(result[role]["fresh"] for role in ("translator", "summarizer")):
+        result["date"] = today()
+        record.write_text(json.dumps(result))
+        return {"first": result, "now": result}
+    first = json.loads(record.read_text()) if record.exists() else None
+    return {"first": first, "now": result}
+
+
+def today() -> str:
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def machine() -> dict[str, str]:
+    import ctranslate2
+    import torch
+    import transformers
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown")
+    memory = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    return {"cpu": f"{cpu}, {os.cpu_count()} cores (nproc), {memory / 1024**2:.0f} GiB RAM",
+            "versions": f"Python {platform.python_version()}, torch {torch.__version__}, "
+                        f"transformers {transformers.__version__}, ctranslate2 {ctranslate2.__version__}"}
+
+
+def cell(seconds: float, naive: float | None = None) -> str:
+    ratio = f" ({naive / seconds:.1f}×)" if naive and seconds else ""
+    return f"{seconds:.2f}{ratio}"
+
+
+def gb(kib: int) -> float:
+    return kib * 1024 / 1e9
+
+
+def table(results: dict[str, dict]) -> str:
+    """The side-by-side table; ratios in brackets are speed-ups against the naive column, "—" is not measured."""
+    naive = next(iter(results.values()))["seconds"]
+
+    def stage(key: str, ratio: bool = True):
+        return lambda result: cell(result["seconds"][key], naive.get(key) if ratio else None)
+
+    rows = [("load + one warm-up call per model (s)", lambda result: f"{result['load_s']:.1f}"),
+            ("language check + segmentation (s)", stage("check", ratio=False)),
+            ("entities (s)", stage("ner")),
+            ("translation, 14 sentences (s)", stage("translate")),
+            ("summary + English summary (s)", stage("summarize")),
+            ("**total analysis (s)**", lambda result: f"**{stage('total')(result)}**"),
+            ("first translated sentences (s from start)", stage("first")),
+            ("translation, inside the engine (s)", stage("engine_translate", ratio=False)),
+            ("pipeline overhead on translation", lambda result: f"{overhead(result['seconds']):+.0%}"),
+            ("peak RSS, all three models (GB)", lambda result: f"{gb(result['peak_rss_kib']):.2f}"),
+            ("RSS after loading and warm-up (GB)", lambda result: f"{gb(result['rss_loaded_kib']):.2f}"),
+            ("timed runs (median of)", lambda result: str(result["repeats"])),
+            ("CPU taken by other processes / hypervisor steal while timing",
+             lambda result: f"{result['others_cpu']:.0%} / {result['steal']:.0%}")]
+    lines = ["| | " + " | ".join(results) + " |", "|---" * (len(results) + 1) + "|"]
+    for title, value in rows:
+        lines.append(f"| {title} | " + " | ".join(_or_dash(value, result) for result in results.values()) + " |")
+    return "\n".join(lines)
+
+
+def _or_dash(value, result: dict) -> str:
+    try:
+        return value(result)
+    except KeyError:
+        return "—"
+
+
+def overhead(seconds: dict[str, float]) -> float:
+    """The translation stage's time over the time spent inside the engine, minus one (median of the runs)."""
+    return seconds["overhead"]
+
+
+def verdicts(results: dict[str, dict]) -> str:
+    """Each target against the default CPU configuration (the pipeline on CTranslate2 int8)."""
+    naive, default = (results[title] for title in ("naive transformers fp32", "pipeline, CTranslate2 int8"))
+    seconds = default["seconds"]
+    checks = [
+        ("seed-sized article fully analysed", "≤ 7 s", seconds["total"], TARGETS["total"], "s", False),
+        ("first translated sentences", "≤ 2 s", seconds["first"], TARGETS["first"], "s", False),
+        ("faster end to end than naive fp32", "≥ 7×", naive["seconds"]["total"] / seconds["total"],
+         TARGETS["speedup"], "×", True),
+        ("peak RSS with all three models", "≤ 1.6 GB", gb(default["peak_rss_kib"]), TARGETS["peak_gb"], " GB", False),
+        ("pipeline overhead over the engine (translation)", "≤ 20%", overhead(seconds) * 100,
+         TARGETS["overhead"] * 100, "%", False),
+    ]
+    lines = ["| target | goal | measured | |", "|---|---|---|---|"]
+    for name, goal, value, limit, unit, higher in checks:
+        met = value >= limit if higher else value <= limit
+        verdict = "met" if met else f"**missed** by {abs(value - limit):.2f}{unit}"
+        lines.append(f"| {name} | {goal} | {value:.2f}{unit} | {verdict} |")
+    return "\n".join(lines)
+
+
+def details(results: dict[str, dict], converted: dict, context: dict[str, str]) -> str:
+    default = results["pipeline, CTranslate2 int8"]
+    shape = default["shape"]
+    first, now = converted["first"], converted["now"]
+    first_text = (f"{first['translator']['convert_s']:.0f} s (translator) + {first['summarizer']['convert_s']:.0f} s "
+                  f"(summarizer), peak RSS {gb(first['peak_rss_kib']):.1f} GB, measured {first['date']}"
+                  if first else "not recorded (run with --reconvert)")
+    cached = now["translator"]["cached_s"] + now["summarizer"]["cached_s"]
+    return "\n".join([
+        f"- Date: {context['date']}. Machine: {context['cpu']}. {context['versions']}.",
+        f"- Load average (1/5/15 min) before: {context['load_before']}; after: {context['load_after']}.",
+        f"- Workload: {shape['sentences']} sentences of {min(shape['source_tokens'])}–{max(shape['source_tokens'])} "
+        f"Marian tokens (mean {sum(shape['source_tokens']) / len(shape['source_tokens']):.1f}) → {SENTENCE_TOKENS} "
+        f"tokens each, beam {BEAMS}, in batches of {shape['batches']}; summary input {shape['summary_source_tokens']}"
+        f" mT5 tokens → {SUMMARY_TOKENS} tokens, beam {BEAMS}; English summary: one {shape['stand_in_tokens']}-token "
+        f"sentence (≤ {SUMMARY_SOURCE_TOKENS}) → {SENTENCE_TOKENS} tokens; entities over {shape['word_pieces']} word "
+        f"pieces in {shape['paragraphs']} paragraphs, one paragraph per call.",
+        f"- Tokens the engine generated for each translation (every sentence and the English summary): "
+        f"{sorted(set(default['generated_tokens']))} with CTranslate2, "
+        f"{sorted(set(results['pipeline, transformers fp32']['generated_tokens']))} with transformers (whose last "
+        "one is the end-of-sentence token Marian forces; CTranslate2 stops without it): the same decoding steps.",
+        f"- Threads: {default['threads']} (pipeline on CTranslate2); {results['naive transformers fp32']['threads']}"
+        " (naive).",
+        f"- CTranslate2 conversion, first time: {first_text}; cached lookup: {cached * 1000:.0f} ms.",
+    ])
+
+
+def write_report(block: str) -> None:
+    """Replace the generated block of BENCHMARKS.md, keeping whatever is written around it."""
+    text = REPORT.read_text(encoding="utf-8") if REPORT.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
+    head, _, rest = text.partition(BEGIN)
+    _, _, tail = rest.partition(END)
+    REPORT.write_text(f"{head}{BEGIN}\n{block}\n{END}{tail}", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs of each pipeline (median reported)")
+    parser.add_argument("--naive-repeats", type=int, default=1, help="timed runs of the naive configuration")
+    parser.add_argument("--reconvert", action="store_true", help="drop the cached CTranslate2 models first")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
+    args = parser.parse_args()
+
+    context = {"load_before": "/".join(f"{x:.2f}" for x in os.getloadavg()), **machine()}
+    if os.getloadavg()[0] > 0.5:
+        print(f"warning: load average {context['load_before']}: other processes will distort the timings")
+    folders = ensure_models(MODELS)
+    if args.reconvert:
+        shutil.rmtree(MODELS / "ct2", ignore_errors=True)
+    (MODELS / "ct2").mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "KHULASA_TRANSLATOR": str(folders["translator"]),
+           "KHULASA_SUMMARIZER": str(folders["summarizer"]), "KHULASA_NER": str(folders["ner"]),
+           "KHULASA_DEVICE": "cpu", "KHULASA_CT2_DIR": str(MODELS / "ct2"), "HF_HUB_OFFLINE": "1"}
+    converted = conversion(env)
+    results = {}
+    for title, (config, engine) in CONFIGS.items():
+        print(f"measuring: {title} …", flush=True)
+        repeats = args.naive_repeats if config == "naive" else args.repeats
+        results[title] = measure(config, {**env, "KHULASA_ENGINE": engine or "transformers"}, repeats)
+    context.update(date=today(), load_after="/".join(f"{x:.2f}" for x in os.getloadavg()))
+
+    block = "\n\n".join([table(results), verdicts(results), details(results, converted, context)])
+    print(block)
+    record = {"context": context, "conversion": converted, **results}
+    (MODELS / "last-run.json").write_text(json.dumps(record, indent=1))
+    if not args.no_write:
+        write_report(block)
+        print(f"\nwritten to {REPORT.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
