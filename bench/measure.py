@@ -210,65 +210,78 @@ def _threads(seq2seq) -> dict[str, int]:
 
     threads = {"torch": torch.get_num_threads()}
     if seq2seq.engine == "ctranslate2":
-        from models.ct2 import cpu_threads
+        from models.loading import cpu_threads
 
         threads["ctranslate2_intra"] = cpu_threads()
     return threads
 
 
+class NaiveDesk:
+    """transformers fp32 as a first script would use it: `from_pretrained`, no batching, no engine choice."""
+
+    def __init__(self) -> None:
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, pipeline
+
+        self.marian_tokenizer = AutoTokenizer.from_pretrained(os.environ["KHULASA_TRANSLATOR"])
+        self.marian = AutoModelForSeq2SeqLM.from_pretrained(os.environ["KHULASA_TRANSLATOR"]).eval()
+        self.mt5_tokenizer = AutoTokenizer.from_pretrained(os.environ["KHULASA_SUMMARIZER"])
+        self.mt5 = AutoModelForSeq2SeqLM.from_pretrained(os.environ["KHULASA_SUMMARIZER"]).eval()
+        self.ner = pipeline("token-classification", model=os.environ["KHULASA_NER"], aggregation_strategy="first")
+
+    def count(self, sentence: str) -> int:
+        return len(self.marian_tokenizer(sentence)["input_ids"])
+
+    def translate(self, sentence: str, new_tokens: int = SENTENCE_TOKENS) -> str:
+        batch = self.marian_tokenizer([sentence], return_tensors="pt")
+        output = _transformers_generate(self.marian, batch, new_tokens)[0]
+        return self.marian_tokenizer.decode(output, skip_special_tokens=True)
+
+    def summarize(self, text: str, new_tokens: int = SUMMARY_TOKENS) -> str:
+        batch = self.mt5_tokenizer([normalize_whitespace(text)], return_tensors="pt", truncation=True, max_length=512)
+        output = _transformers_generate(self.mt5, batch, new_tokens, no_repeat_ngram_size=2)[0]
+        return self.mt5_tokenizer.decode(output, skip_special_tokens=True)
+
+
 def run_naive(repeats: int) -> dict:
-    """transformers fp32 as a first script would use it: no batching, no engine choice, one item at a time."""
+    """The naive desk: every sentence, paragraph and summary on its own, in the order of the article."""
     import torch
-    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, pipeline
 
     started = time.perf_counter()
-    marian_tokenizer = AutoTokenizer.from_pretrained(os.environ["KHULASA_TRANSLATOR"])
-    marian = AutoModelForSeq2SeqLM.from_pretrained(os.environ["KHULASA_TRANSLATOR"]).eval()
-    mt5_tokenizer = AutoTokenizer.from_pretrained(os.environ["KHULASA_SUMMARIZER"])
-    mt5 = AutoModelForSeq2SeqLM.from_pretrained(os.environ["KHULASA_SUMMARIZER"]).eval()
-    ner = pipeline("token-classification", model=os.environ["KHULASA_NER"], aggregation_strategy="first")
-
-    def count(sentence: str) -> int:
-        return len(marian_tokenizer(sentence)["input_ids"])
-
-    def translate(sentence: str, new_tokens: int = SENTENCE_TOKENS) -> str:
-        batch = marian_tokenizer([sentence], return_tensors="pt")
-        return marian_tokenizer.decode(_transformers_generate(marian, batch, new_tokens)[0], skip_special_tokens=True)
-
-    text, sentences, spans = article(count, 512)
-    translate(sentences[0], 8)  # warm-up, as for the pipeline
-    ner(text[slice(*spans[0])])
-    mt5.generate(**mt5_tokenizer(["warm-up"], return_tensors="pt"), max_new_tokens=4)
+    desk = NaiveDesk()
+    text, sentences, spans = article(desk.count, 512)
+    desk.translate(sentences[0], 8)  # warm-up, as for the pipeline
+    desk.summarize(sentences[0], 4)
+    desk.ner(text[slice(*spans[0])])
     load_s, loaded_kib = time.perf_counter() - started, memory_kib("VmRSS")
-    stand_in = summary_stand_in(text, count)
-    def analyse() -> dict[str, float]:
-        seconds: dict[str, float] = {}
-        started = time.perf_counter()
-        with timed(seconds, "ner"):
-            for start, end in spans:
-                ner(text[start:end])
-        with timed(seconds, "translate"):
-            for sentence in sentences:
-                translate(sentence)
-                seconds.setdefault("first", time.perf_counter() - started)
-        with timed(seconds, "summarize"):
-            batch = mt5_tokenizer([normalize_whitespace(text)], return_tensors="pt", truncation=True, max_length=512)
-            mt5_tokenizer.decode(_transformers_generate(mt5, batch, SUMMARY_TOKENS, 2)[0], skip_special_tokens=True)
-            translate(stand_in)
-        seconds["total"] = time.perf_counter() - started
-        return seconds
-
+    stand_in = summary_stand_in(text, desk.count)
     with CpuShare() as share:
-        runs = [analyse() for _ in range(repeats)]
+        runs = [_analyse_naively(desk, text, sentences, spans, stand_in) for _ in range(repeats)]
     return {"engine": "transformers (naive)", "repeats": repeats, "load_s": round(load_s, 2),
             "rss_loaded_kib": loaded_kib, "seconds": medians(runs), "runs": runs,
             "threads": {"torch": torch.get_num_threads()}, "others_cpu": round(share.others, 3),
             "steal": round(share.steal, 3)}
 
 
+def _analyse_naively(desk: NaiveDesk, text: str, sentences: list[str], spans: list[tuple[int, int]],
+                     stand_in: str) -> dict[str, float]:
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    with timed(seconds, "ner"):
+        for start, end in spans:
+            desk.ner(text[start:end])
+    with timed(seconds, "translate"):
+        for sentence in sentences:
+            desk.translate(sentence)
+            seconds.setdefault("first", time.perf_counter() - started)
+    with timed(seconds, "summarize"):
+        desk.summarize(text)
+        desk.translate(stand_in)
+    seconds["total"] = time.perf_counter() - started
+    return seconds
+
+
 def run_convert() -> dict:
     """CTranslate2 int8 conversion of both seq2seq models (first time), then the cached lookup."""
-
     from models.ct2 import cache_root, converted_folder
 
     existing = {folder.parent for folder in cache_root().glob("*/model.bin")}
