@@ -22,14 +22,14 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from models.batch import ZIP_NAME, BatchItem, analyze_files, batch_files, zip_files
-from models.errors import InputError, KhulasaError
-from models.export import to_markdown
-from models.language import describe, is_mixed
-from models.pipeline import Options, analyze, check_input, check_language, load_models
-from models.readers import KINDS, read_document
-from models.serialize import to_json
-from models.settings import Settings, SettingsError
+from analysis.pipeline import Options, analyze, check_input, check_language, load_models
+from arabic.language import describe, is_mixed
+from core.errors import InputError, KhulasaError
+from core.settings import Settings, SettingsError
+from documents.batch import ZIP_NAME, BatchItem, analyze_files, batch_files, zip_files
+from documents.export import to_markdown
+from documents.readers import KINDS, read_document
+from documents.serialize import to_json
 
 
 def read_article(path: str, max_chars: int) -> str:

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from models.segment import segment
+from arabic.segment import segment
 from models.summarize import normalize_whitespace
 from tests.tiny_models import seed_text
 
@@ -95,8 +95,8 @@ def medians(runs: list[dict[str, float]]) -> dict[str, float]:
 
 def run_pipeline(repeats: int) -> dict:
     """Khulasa's code path: the stages of `analyze_stream`, with fixed output lengths and no sentence cache."""
-    from models.pipeline import load_models
-    from models.settings import Settings
+    from analysis.pipeline import load_models
+    from core.settings import Settings
     from models.translate import Translator
 
     settings = Settings.from_env()
@@ -129,8 +129,8 @@ def run_pipeline(repeats: int) -> dict:
 def _analyse(text: str, stand_in: str, settings, translator, summarizer, recognizer,
              clock: EngineClock) -> dict[str, float]:
     """One timed analysis, stage by stage as `analyze_stream` runs them; seconds per stage."""
-    from models.grouping import group_entities
-    from models.pipeline import check_input, check_language
+    from analysis.pipeline import check_input, check_language
+    from arabic.grouping import group_entities
 
     seconds: dict[str, float] = {}
     started = time.perf_counter()
@@ -154,7 +154,7 @@ def _analyse(text: str, stand_in: str, settings, translator, summarizer, recogni
 
 def _warm_up(translator, summarizer, recognizer, text: str, spans: list[tuple[int, int]]) -> None:
     """One small call per model, so that one-off costs (first allocations, kernel choice) are not timed."""
-    from models.pipeline import check_language
+    from analysis.pipeline import check_language
     from models.translate import Translator
 
     check_language(text)

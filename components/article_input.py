@@ -12,11 +12,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from analysis.pipeline import check_input, check_language
+from arabic.language import describe, is_mixed
 from components.highlight import ARABIC_FONTS
-from models.errors import InputError, NotArabic
-from models.language import describe, is_mixed
-from models.pipeline import check_input, check_language
-from models.settings import Settings
+from core.errors import InputError, NotArabic
+from core.settings import Settings
 
 SAMPLE = Path(__file__).resolve().parent / "assets" / "seed.txt"
 # Streamlit gives a keyed widget's container the class `st-key-<key>`; the box is styled through it.

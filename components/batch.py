@@ -11,15 +11,15 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
+from analysis.pipeline import Options
 from components.history import save_finished
-from components.progress import Finished
 from components.resources import shared_models
-from models.batch import BatchItem, analyze_files, batch_zip
-from models.errors import HistoryError
-from models.history import History
-from models.pipeline import Options
-from models.readers import KINDS
-from models.settings import Settings
+from core.errors import HistoryError
+from core.settings import Settings
+from core.types import Finished
+from documents.batch import BatchItem, analyze_files, batch_zip
+from documents.readers import KINDS
+from history.store import History
 
 
 def batch_expander(settings: Settings, options: Options, history: History | HistoryError, *, key: str) -> None:

@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from components.panels import entities_panel, entity_filter, problems_panel, summary_panel, translation_panel
-from models.types import Analysis
+from core.types import Analysis
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Collection, Mapping, Sequence
 
-from models.types import Entity
+from core.types import Entity
 
 # "PERS" is the CAMeL NER models' spelling of "PER"; both get the same colour and name.
 COLORS: Mapping[str, str] = {

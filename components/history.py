@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.progress import Finished
-from models.errors import HistoryError
-from models.history import History, HistoryEntry
-from models.settings import Settings
+from core.errors import HistoryError
+from core.settings import Settings
+from core.types import Finished
+from history.store import History, HistoryEntry
 
 LIST_LIMIT = 30
 

@@ -16,8 +16,8 @@ import streamlit as st
 
 from components.highlight import LABEL_NAMES, render_entities, render_legend
 from components.render import render_note, render_summary, render_translation
-from models.export import export_filename, to_markdown
-from models.types import Analysis
+from core.types import Analysis
+from documents.export import export_filename, to_markdown
 
 STANDARD_LABELS = ("PER", "ORG", "LOC", "MISC")
 

@@ -5,27 +5,19 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import streamlit as st
 
+from analysis.pipeline import Options, analyze_stream
 from components.article_input import Request
 from components.resources import shared_models
-from models.errors import KhulasaError
-from models.pipeline import Options, analyze_stream
-from models.settings import Settings
-from models.types import Analysis
+from core.errors import KhulasaError
+from core.settings import Settings
+from core.types import Analysis, Finished
 
 log = logging.getLogger("khulasa.app")
-
-
-@dataclass(frozen=True)
-class Finished:
-    """A finished analysis and when it finished (the export's "Generated" time), kept in the session."""
-
-    analysis: Analysis
-    generated: datetime
 
 
 def stage_label(analysis: Analysis, *, translating: bool = True) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from components.highlight import ARABIC_FONTS, escape_html
-from models.types import Analysis, Sentence, Summary
+from core.types import Analysis, Sentence, Summary
 
 PENDING = "…"
 

@@ -12,8 +12,8 @@ import threading
 
 import streamlit as st
 
-from models.pipeline import Models, load_models
-from models.settings import Settings, SettingsError
+from analysis.pipeline import Models, load_models
+from core.settings import Settings, SettingsError
 
 _console = threading.Lock()
 

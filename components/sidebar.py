@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analysis.pipeline import Options
+from core.settings import Settings
+from core.types import Analysis
 from models.loading import LOAD_COUNTS, resolve_device
-from models.pipeline import Options
-from models.settings import Settings
-from models.types import Analysis
 
 SUMMARY_TOKENS = (20, 128, Options.summary_tokens)
 SUMMARY_BEAMS = (1, 6, Options.summary_beams)

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from models.errors import InputError
-from models.readers import KINDS, read_document
-from models.settings import Settings
+from core.errors import InputError
+from core.settings import Settings
+from documents.readers import KINDS, read_document
 
 
 @dataclass(frozen=True)

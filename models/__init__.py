@@ -1,1 +1,1 @@
-"""Khulasa's analysis core: text processing and model inference, with no Streamlit in it."""
+"""The neural models and their engines: loading, the seq2seq interface and engines, translator, summarizer, NER."""

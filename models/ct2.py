@@ -15,8 +15,8 @@ import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .loading import cpu_threads, from_pretrained
-from .seq2seq import Generation, Seq2Seq
+from models.engine import Generation, Seq2Seq
+from models.loading import cpu_threads, from_pretrained
 
 
 def available() -> bool:

@@ -6,9 +6,9 @@ import threading
 import unicodedata
 from collections.abc import Sequence
 
-from .grouping import map_label
-from .loading import from_pretrained, load_once, resolve_device
-from .types import Entity
+from arabic.grouping import map_label
+from core.types import Entity
+from models.loading import from_pretrained, load_once, resolve_device
 
 
 class EntityRecognizer:

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .errors import ModelUnavailable
-from .settings import VARIABLES
+from core.errors import ModelUnavailable
+from core.settings import VARIABLES
 
 log = logging.getLogger("khulasa.models")
 T = TypeVar("T")

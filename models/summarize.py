@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .segment import segment
-from .seq2seq import Generation
+from arabic.segment import segment
+from models.engine import Generation
 
 
 def normalize_whitespace(text: str) -> str:

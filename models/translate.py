@@ -6,7 +6,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterator, Sequence
 
-from .seq2seq import Generation
+from models.engine import Generation
 
 UNTRANSLATED = "[no translation produced]"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from models.pipeline import Models, load_models
-from models.settings import Settings
+from analysis.pipeline import Models, load_models
+from core.settings import Settings
 from tests.tiny_models import build_all, seed_text
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

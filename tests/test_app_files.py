@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from models.history import History
+from history.store import History
 from models.loading import LOAD_COUNTS
 from tests.documents import make_docx
 from tests.test_app import ANALYSIS_TIMEOUT, analyse, new_app

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 import cli
-from models.batch import INDEX_NAME, ZIP_NAME, BatchItem, analyze_files, batch_files, batch_zip, headline_of
-from models.export import export_filename, to_markdown
-from models.pipeline import Models, load_models
-from models.readers import first_line
-from models.settings import Settings
-from models.types import Summary
+from analysis.pipeline import Models, load_models
+from core.settings import Settings
+from core.types import Summary
+from documents.batch import INDEX_NAME, ZIP_NAME, BatchItem, analyze_files, batch_files, batch_zip, headline_of
+from documents.export import export_filename, to_markdown
+from documents.readers import first_line
 from tests.documents import make_docx, make_pdf
 from tests.test_cli import run_cli
 

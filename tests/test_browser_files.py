@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from models.history import History
+from history.store import History
 from tests.browser import (
     ARTICLE_BOX,
     Server,

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from models import ct2
-from models.seq2seq import Generation, TransformersSeq2Seq, resolve_engine
+from models.engine import Generation
+from models.seq2seq import resolve_engine
+from models.transformers_engine import TransformersSeq2Seq
 
 pytestmark = pytest.mark.skipif(not ct2.available(), reason="CTranslate2 is not installed")
 

@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from models.export import escape_markdown, export_filename, title_of, to_markdown
-from models.types import Analysis, EntityGroup, Language, ModelNames, Sentence, Summary
+from core.types import Analysis, EntityGroup, Language, ModelNames, Sentence, Summary
+from documents.export import escape_markdown, export_filename, title_of, to_markdown
 
 GENERATED = datetime(2026, 11, 29, 8, 30, tzinfo=UTC)
 MODELS = ModelNames(

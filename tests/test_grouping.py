@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from models.grouping import (
+from arabic.grouping import (
     attested_words,
     group_entities,
     map_label,
     normalize,
     strip_proclitic,
 )
-from models.types import Entity, EntityGroup
+from core.types import Entity, EntityGroup
 
 SEED = Path("/work/shared/samples/seed.txt")
 TRAVEL = "زار وليد بغداد ثم لبنان وفلسطين. وقال وليد إن بغداد وفلسطين ولبنان تستحق الزيارة، وإن فلسطين قريبة."

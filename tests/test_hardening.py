@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analysis.pipeline import Options, analyze, check_input, check_language
+from arabic.language import describe, detect_language, is_mixed
 from components.highlight import render_entities
-from models.errors import InputError, NotArabic
-from models.language import describe, detect_language, is_mixed
-from models.pipeline import Options, analyze, check_input, check_language
-from models.settings import Settings
+from core.errors import InputError, NotArabic
+from core.settings import Settings
 from tests.test_cli import SEED, run_cli
 from tests.test_highlight import text_content
 

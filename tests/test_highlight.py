@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components.highlight import COLORS, DEFAULT_COLOR, render_entities, render_legend
-from models.types import Entity
+from core.types import Entity
 
 ARTICLE = "بحث وزير الخارجية التركي مع نظيره القطري ملفي أفغانستان وكازاخستان.\nوأعلنت وزارة الصحة عن مقتل 164 شخصا."
 PAYLOADS = [

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from models.errors import HistoryError
-from models.history import MIGRATIONS, History
-from models.pipeline import Models, analyze
-from models.serialize import from_json, to_json
-from models.settings import Settings
-from models.types import Analysis, Entity, EntityGroup, Language, ModelNames, Sentence, Summary
+from analysis.pipeline import Models, analyze
+from core.errors import HistoryError
+from core.settings import Settings
+from core.types import Analysis, Entity, EntityGroup, Language, ModelNames, Sentence, Summary
+from documents.serialize import from_json, to_json
+from history.store import MIGRATIONS, History
 
 TEXT = "التقى وزيرُ الخارجية نظيرَه في أنقرة.\nوقالت الوكالة إن المحادثات تناولت الأزمة في إسرائيل."
 

@@ -6,11 +6,11 @@ from dataclasses import replace
 
 import pytest
 
+from analysis.pipeline import Options, analyze, analyze_stream, load_models
+from core.errors import ModelUnavailable
+from core.settings import Settings
 from models import loading
-from models.errors import ModelUnavailable
-from models.pipeline import Options, analyze, analyze_stream, load_models
 from models.seq2seq import load_seq2seq
-from models.settings import Settings
 from models.summarize import Summarizer, normalize_whitespace
 
 

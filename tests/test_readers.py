@@ -8,8 +8,8 @@ import zipfile
 
 import pytest
 
-from models.errors import InputError
-from models.readers import MAX_FILE_BYTES, read_document, unwrap_lines
+from core.errors import InputError
+from documents.readers import MAX_FILE_BYTES, read_document, unwrap_lines
 from tests.documents import encrypt_pdf, make_docx, make_pdf
 
 LIMIT = 10_000

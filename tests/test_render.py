@@ -5,7 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from components.render import PENDING, render_note, render_summary, render_translation
-from models.types import Analysis, Language, ModelNames, Sentence, Summary
+from core.types import Analysis, Language, ModelNames, Sentence, Summary
 
 PAYLOADS = ['<iframe srcdoc="<script>alert(1)</script>">', "<img src=x onerror=alert(1)>", "<script>alert(1)</script>"]
 OUR_TAGS = {"style", "table", "tbody", "tr", "td", "div", "p"}

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.segment import segment
-from models.types import Sentence
+from arabic.segment import segment
+from core.types import Sentence
 
 SEED = Path("/work/shared/samples/seed.txt")
 

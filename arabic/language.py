@@ -12,8 +12,8 @@ import unicodedata
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
-from .errors import InputError, NotArabic
-from .types import Language
+from core.errors import InputError, NotArabic
+from core.types import Language
 
 DetectorFactory.seed = 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from .types import Analysis, Entity, EntityGroup, Language, ModelNames, Sentence, Summary
+from core.types import Analysis, Entity, EntityGroup, Language, ModelNames, Sentence, Summary
 
 
 def to_json(analysis: Analysis) -> dict[str, Any]:

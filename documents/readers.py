@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from .errors import InputError
-from .export import TITLE_LIMIT
+from core.errors import InputError
+from documents.export import cut_title
 
 KINDS = {".txt": "txt", ".docx": "docx", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 # Formats users will try, with what to do instead.
@@ -71,12 +71,8 @@ def read_document(name: str, data: bytes, *, max_chars: int, max_bytes: int = MA
 
 
 def first_line(text: str) -> str:
-    """The first non-blank line on one line, cut at a word boundary near `TITLE_LIMIT` characters."""
-    line = " ".join(next((line for line in text.splitlines() if line.strip()), "").split())
-    if len(line) <= TITLE_LIMIT:
-        return line
-    head = line[: TITLE_LIMIT + 1]
-    return (head.rsplit(" ", 1)[0] if " " in head else line[:TITLE_LIMIT]).rstrip() + "…"
+    """The first non-blank line, cut as a title (`cut_title`)."""
+    return cut_title(next((line for line in text.splitlines() if line.strip()), ""))
 
 
 def _kind_of(name: str) -> str:

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from models.types import Analysis, EntityGroup, Sentence
+from core.types import Analysis, EntityGroup, Sentence
 
 TITLE_LIMIT = 80
 SLUG_LIMIT = 50
@@ -54,9 +54,12 @@ def title_of(analysis: Analysis) -> str:
         first = analysis.sentences[0].text
     else:
         first = next((line for line in analysis.text.splitlines() if line.strip()), "")
-    title = _WHITESPACE.sub(" ", first).strip()
-    if not title:
-        return UNTITLED
+    return cut_title(first) or UNTITLED
+
+
+def cut_title(line: str) -> str:
+    """`line` on one line, cut at a word boundary near `TITLE_LIMIT` characters (with "…" when cut)."""
+    title = _WHITESPACE.sub(" ", line).strip()
     if len(title) <= TITLE_LIMIT:
         return title
     head = title[: TITLE_LIMIT + 1]
@@ -66,12 +69,12 @@ def title_of(analysis: Analysis) -> str:
 
 def export_filename(analysis: Analysis, generated: datetime) -> str:
     """A safe file name such as `khulasa-2026-11-29-<slug>.md`, the slug taken from the title."""
-    return f"khulasa-{_as_utc(generated):%Y-%m-%d}-{_slug(title_of(analysis))}.md"
+    return f"khulasa-{as_utc(generated):%Y-%m-%d}-{_slug(title_of(analysis))}.md"
 
 
 def to_markdown(analysis: Analysis, *, generated: datetime | None = None) -> str:
     """The whole export; deterministic for a given `generated` time (default: now, in UTC)."""
-    when = _as_utc(generated or datetime.now(UTC))
+    when = as_utc(generated or datetime.now(UTC))
     blocks = [
         f"# {escape_markdown(title_of(analysis), inline=True)}",
         f"Generated {when:%Y-%m-%d %H:%M} UTC",
@@ -156,7 +159,7 @@ def _paragraph_sentences(analysis: Analysis) -> Iterator[list[Sentence]]:
             yield [analysis.sentences[index] for index in indices]
 
 
-def _as_utc(moment: datetime) -> datetime:
+def as_utc(moment: datetime) -> datetime:
     """Aware times are converted to UTC; naive ones are taken to be UTC already."""
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -85,3 +86,11 @@ class Analysis:
     timings_ms: dict[str, int] = field(default_factory=dict)
     problems: tuple[str, ...] = ()
     stage: str = "done"
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A finished analysis and when it finished (the export's "Generated" time), kept in the session."""
+
+    analysis: Analysis
+    generated: datetime

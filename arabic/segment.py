@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 
-from models.types import Sentence
+from core.types import Sentence
 
 Span = tuple[int, int]
 Measure = Callable[[str], int]

@@ -10,16 +10,16 @@ import logging
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
-from .errors import InputError, KhulasaError
-from .export import escape_markdown, export_filename, to_markdown
-from .pipeline import Models, Options, analyze, check_input
-from .readers import read_document
-from .segment import segment
-from .settings import Settings
-from .types import Analysis
+from analysis.pipeline import Models, Options, analyze, check_input
+from arabic.segment import segment
+from core.errors import InputError, KhulasaError
+from core.settings import Settings
+from core.types import Analysis
+from documents.export import as_utc, escape_markdown, export_filename, to_markdown
+from documents.readers import read_document
 
 INDEX_NAME = "index.md"
 ZIP_NAME = "khulasa-batch.zip"
@@ -98,7 +98,7 @@ def batch_zip(items: Iterable[BatchItem], generated: datetime) -> bytes:
 
 def zip_files(files: dict[str, str], generated: datetime) -> bytes:
     """A .zip of Markdown files (name → text), every entry dated `generated`."""
-    stamp = _as_utc(generated).timetuple()[:6]
+    stamp = as_utc(generated).timetuple()[:6]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, markdown in files.items():
@@ -112,7 +112,7 @@ def index_markdown(items: list[BatchItem], names: list[str], generated: datetime
     `names` are the export file names of the analysed items, in order."""
     analysed = [item for item in items if item.analysis is not None]
     failed = [item for item in items if item.analysis is None]
-    blocks = [f"# Khulasa batch, {_as_utc(generated):%Y-%m-%d %H:%M} UTC",
+    blocks = [f"# Khulasa batch, {as_utc(generated):%Y-%m-%d %H:%M} UTC",
               f"{len(analysed)} of {len(items)} files analysed."]
     if analysed:
         blocks.append("## Articles")
@@ -144,7 +144,3 @@ def _unique(name: str, taken: dict[str, str]) -> str:
     while candidate in taken:
         candidate, number = f"{stem}-{number}.md", number + 1
     return candidate
-
-
-def _as_utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -12,16 +12,16 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from .entities import EntityRecognizer, load_recognizer
-from .errors import InputError, ModelUnavailable
-from .grouping import group_entities
-from .language import detect_language, require_arabic
-from .segment import segment
-from .seq2seq import load_seq2seq
-from .settings import Settings
-from .summarize import Summarizer
-from .translate import Translator
-from .types import Analysis, EntityGroup, Language, ModelNames, Summary
+from arabic.grouping import group_entities
+from arabic.language import detect_language, require_arabic
+from arabic.segment import segment
+from core.errors import InputError, ModelUnavailable
+from core.settings import Settings
+from core.types import Analysis, EntityGroup, Language, ModelNames, Summary
+from models.entities import EntityRecognizer, load_recognizer
+from models.seq2seq import load_seq2seq
+from models.summarize import Summarizer
+from models.translate import Translator
 
 
 @dataclass(frozen=True)

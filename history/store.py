@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import HistoryError
-from .export import title_of
-from .search import SNIPPET_WIDTH, fold, snippet, terms
-from .serialize import from_json, to_json
-from .types import Analysis
+from arabic.search import SNIPPET_WIDTH, fold, snippet, terms
+from core.errors import HistoryError
+from core.types import Analysis
+from documents.export import title_of
+from documents.serialize import from_json, to_json
 
 BUSY_TIMEOUT_MS = 10_000
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from itertools import product
 
-from models.types import Entity, EntityGroup
+from core.types import Entity, EntityGroup
 
 _LABELS = {
     "PER": "PER",

@@ -1,0 +1,1 @@
+"""The analysis of one article, stage by stage, on the loaded models."""

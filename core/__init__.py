@@ -1,0 +1,1 @@
+"""The vocabulary every layer shares: the records that cross module boundaries, errors and settings."""

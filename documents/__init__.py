@@ -1,0 +1,1 @@
+"""Documents in and out: readers for uploaded files, the Markdown export, JSON serialisation and the batch."""
