@@ -134,17 +134,17 @@ def analyze(text: str, models: Models, settings: Settings, options: Options = Op
 def _summarize(text: str, models: Models, options: Options,
                groups: tuple[EntityGroup, ...]) -> tuple[Summary | None, tuple[EntityGroup, ...]]:
     """The Arabic summary, then one translator call for the English summary and the entity names."""
-    summary_ar, strategy = "", ""
+    summary_ar, strategy, detail = "", "", ""
     if models.summarizer:
-        summary_ar, strategy = models.summarizer.summarize(
+        summary_ar, strategy, detail = models.summarizer.summarize(
             text, max_tokens=options.summary_tokens, num_beams=options.summary_beams)
     if not models.translator:
-        summary = Summary(summary_ar, "", strategy) if models.summarizer else None
+        summary = Summary(summary_ar, "", strategy, detail) if models.summarizer else None
         return summary, groups
     english = models.translator.translate([summary_ar] * bool(summary_ar) + [g.canonical for g in groups])
     summary_en = english.pop(0) if summary_ar else ""
     groups = tuple(replace(group, english=name) for group, name in zip(groups, english))
-    return (Summary(summary_ar, summary_en, strategy) if models.summarizer else None), groups
+    return (Summary(summary_ar, summary_en, strategy, detail) if models.summarizer else None), groups
 
 
 class _timed:

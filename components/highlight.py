@@ -12,10 +12,9 @@ from collections.abc import Collection, Mapping, Sequence
 
 from core.types import Entity
 
-# "PERS" is the CAMeL NER models' spelling of "PER"; both get the same colour and name.
+# Labels arrive mapped to PER/ORG/LOC/MISC (`arabic.grouping.map_label`); unknown types get the default colour.
 COLORS: Mapping[str, str] = {
     "PER": "#aa9cfc",
-    "PERS": "#aa9cfc",
     "ORG": "#7aecec",
     "LOC": "#feca74",
     "MISC": "#e4e7d2",
@@ -24,7 +23,6 @@ DEFAULT_COLOR = "#dddddd"
 ARABIC_FONTS = "'Noto Naskh Arabic','Amiri','Scheherazade New','Segoe UI','Tahoma',sans-serif"
 LABEL_NAMES: Mapping[str, str] = {
     "PER": "person",
-    "PERS": "person",
     "ORG": "organisation",
     "LOC": "place",
     "MISC": "other",

@@ -50,11 +50,13 @@ class EntityGroup:
 
 @dataclass(frozen=True)
 class Summary:
-    """The abstractive summary in Arabic, its English translation, and the strategy that produced it."""
+    """The abstractive summary in Arabic, its English translation, and the strategy that produced it:
+    `strategy` is exactly "single" or "sections" (see `models.summarize`); `detail` says it in words."""
 
     ar: str
     en: str
     strategy: str
+    detail: str = ""
 
 
 @dataclass(frozen=True)

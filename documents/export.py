@@ -110,7 +110,8 @@ def _summary_section(analysis: Analysis) -> Iterator[str]:
         yield f"_No summary ({reason})._"
         return
     yield from (block for block in (escape_markdown(summary.ar), escape_markdown(summary.en)) if block)
-    yield f"_Strategy: {escape_markdown(summary.strategy, inline=True)}_"
+    how = f"{summary.strategy}: {summary.detail}" if summary.detail else summary.strategy
+    yield f"_Strategy: {escape_markdown(how, inline=True)}_"
 
 
 def _entities_section(groups: tuple[EntityGroup, ...]) -> Iterator[str]:

@@ -16,7 +16,8 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
                      "arabic_share": analysis.language.arabic_share},
         "paragraphs": [list(paragraph) for paragraph in analysis.paragraphs],
         "sentences": [asdict(sentence) for sentence in analysis.sentences],
-        "summary": ({"ar": summary.ar, "en": summary.en, "strategy": summary.strategy} if summary else None),
+        "summary": ({"ar": summary.ar, "en": summary.en, "strategy": summary.strategy,
+                     "detail": summary.detail} if summary else None),
         "entities": [
             {"text": e.text, "label": e.label, "start": e.start, "end": e.end, "score": float(e.score),
              "group": e.group}
@@ -37,10 +38,16 @@ def from_json(data: dict[str, Any], text: str) -> Analysis:
         language=Language(language["code"], language["probability"], language.get("arabic_share", 0.0)),
         sentences=tuple(Sentence(**sentence) for sentence in data["sentences"]),
         paragraphs=tuple(tuple(paragraph) for paragraph in data["paragraphs"]),
-        summary=Summary(**summary) if summary else None,
+        summary=_summary(summary) if summary else None,
         entities=tuple(Entity(**entity) for entity in data["entities"]),
         groups=tuple(EntityGroup(**group) for group in data["groups"]),
         models=ModelNames(**data["models"]),
         timings_ms=dict(data["timings_ms"]),
         problems=tuple(data.get("problems", ())),
     )
+
+
+def _summary(data: dict[str, Any]) -> Summary:
+    """Histories written before `detail` existed hold "single: …" / "sections: …" prose in `strategy`."""
+    strategy, _, detail = data["strategy"].partition(": ")
+    return Summary(data["ar"], data["en"], strategy, data.get("detail", detail))

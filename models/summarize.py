@@ -27,8 +27,9 @@ class Summarizer:
         return self.seq2seq.name
 
     def summarize(self, text: str, *, max_tokens: int = 84, num_beams: int = 4,
-                  fixed_new_tokens: int | None = None) -> tuple[str, str]:
-        """Return `(summary, strategy)` for an article of any length. `fixed_new_tokens` makes every generated
+                  fixed_new_tokens: int | None = None) -> tuple[str, str, str]:
+        """Return `(summary, strategy, detail)` for an article of any length: `strategy` is "single" or
+        "sections", `detail` says how the article was cut. `fixed_new_tokens` makes every generated
         summary exactly that long (the benchmark's equal work across engines); it overrides `max_tokens`."""
         settings = Generation(num_beams=num_beams, max_new_tokens=fixed_new_tokens or max_tokens,
                               min_new_tokens=fixed_new_tokens or 1, no_repeat_ngram_size=2)
@@ -36,7 +37,7 @@ class Summarizer:
         window = self.seq2seq.window
         tokens = self.seq2seq.count_tokens(text)
         if tokens <= window:
-            return self.seq2seq.generate([text], settings)[0], f"single: the whole article ({tokens} tokens)"
+            return self.seq2seq.generate([text], settings)[0], "single", f"the whole article ({tokens} tokens)"
         rounds, sections = 0, self.sections(text)
         first = len(sections)
         while len(sections) > 1 and rounds < 8:
@@ -44,7 +45,7 @@ class Summarizer:
             summaries = [self.seq2seq.generate([section], settings)[0] for section in sections]
             sections = self.sections(" ".join(summaries))
         summary = self.seq2seq.generate(sections, settings)[0]
-        return summary, (f"sections: {tokens} tokens cut into {first} sections of at most {window} tokens, "
+        return summary, "sections", (f"{tokens} tokens cut into {first} sections of at most {window} tokens, "
                          f"each summarised, then the joined summaries summarised ({rounds} round(s))")
 
     def sections(self, text: str) -> list[str]:

@@ -31,7 +31,8 @@ def test_json_has_every_documented_key(seed_json: dict) -> None:
     assert set(seed_json) >= {"language", "paragraphs", "sentences", "summary", "entities", "groups", "models",
                               "timings_ms"}
     assert seed_json["language"]["code"] == "ar" and 0 < seed_json["language"]["probability"] <= 1
-    assert set(seed_json["summary"]) == {"ar", "en", "strategy"}
+    assert set(seed_json["summary"]) == {"ar", "en", "strategy", "detail"}
+    assert seed_json["summary"]["strategy"] in {"single", "sections"}
     assert set(seed_json["timings_ms"]) == {"load", "ner", "translate", "summarize", "total"}
     assert set(seed_json["models"]) == {"translator", "summarizer", "ner", "engine"}
 
