@@ -18,8 +18,8 @@ from arabic.language import describe, detect_language, is_mixed
 from components.highlight import render_entities
 from core.errors import InputError, NotArabic
 from core.settings import Settings
+from tests.components.test_highlight import text_content
 from tests.test_cli import SEED, run_cli
-from tests.test_highlight import text_content
 
 ARABIC_WORDS = SEED.read_text(encoding="utf-8").split()
 

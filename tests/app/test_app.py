@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from models.loading import LOAD_COUNTS
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
+APP = Path(__file__).resolve().parents[2] / "app.py"
 ANALYSE = "FormSubmitter:article-form-Analyse"
 ANALYSIS_TIMEOUT = 240
 ARABIC = "بحث وزير الخارجية التركي مع نظيره القطري ملفي أفغانستان وكازاخستان في اتصال هاتفي."

@@ -18,7 +18,7 @@ from core.types import Summary
 from documents.batch import INDEX_NAME, ZIP_NAME, BatchItem, analyze_files, batch_files, batch_zip, headline_of
 from documents.export import export_filename, to_markdown
 from documents.readers import first_line
-from tests.documents import make_docx, make_pdf
+from tests.sample_files import make_docx, make_pdf
 from tests.test_cli import run_cli
 
 GENERATED = datetime(2026, 11, 29, 9, 30, tzinfo=UTC)

@@ -19,7 +19,7 @@ from tests.browser import (
     streamlit_server,
     wait_for_results,
 )
-from tests.documents import make_docx
+from tests.sample_files import make_docx
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ import pytest
 
 from core.errors import InputError
 from documents.readers import MAX_FILE_BYTES, read_document, unwrap_lines
-from tests.documents import encrypt_pdf, make_docx, make_pdf
+from tests.sample_files import encrypt_pdf, make_docx, make_pdf
 
 LIMIT = 10_000
 ARTICLE = ["بحث وزير الخارجية التركي مع نظيره القطري ملفي أفغانستان وكازاخستان.",

@@ -9,8 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from history.store import History
 from models.loading import LOAD_COUNTS
-from tests.documents import make_docx
-from tests.test_app import ANALYSIS_TIMEOUT, analyse, new_app
+from tests.app.test_app import ANALYSIS_TIMEOUT, analyse, new_app
+from tests.sample_files import make_docx
 
 ARTICLE = ["بحث وزير الخارجية التركي مع نظيره القطري ملفي أفغانستان وكازاخستان في اتصال هاتفي.",
            "وقال الوزير إن البلدين يعملان معا من أجل الاستقرار في المنطقة."]
