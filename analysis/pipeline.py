@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
+from analysis.checks import find_checks
 from arabic.grouping import group_entities
 from arabic.language import detect_language, require_arabic
 from arabic.segment import segment
@@ -122,8 +123,9 @@ def analyze_stream(text: str, models: Models, settings: Settings, options: Optio
 
     with _timed(timings, "summarize"):
         summary, groups = _summarize(text, models, options, groups)
+    analysis = _checked(replace(analysis, summary=summary, groups=groups), models, timings)
     timings["total"] = round((time.perf_counter() - started) * 1000)
-    yield replace(analysis, summary=summary, groups=groups, timings_ms=dict(timings), stage="done")
+    yield replace(analysis, timings_ms=dict(timings), stage="done")
 
 
 def analyze(text: str, models: Models, settings: Settings, options: Options = Options()) -> Analysis:
@@ -145,6 +147,15 @@ def _summarize(text: str, models: Models, options: Options,
     summary_en = english.pop(0) if summary_ar else ""
     groups = tuple(replace(group, english=name) for group, name in zip(groups, english))
     return (Summary(summary_ar, summary_en, strategy, detail) if models.summarizer else None), groups
+
+
+def _checked(analysis: Analysis, models: Models, timings: dict[str, int]) -> Analysis:
+    """The analysis with its check before publishing, once translation and summary are both done; the summary's
+    names are found by the recogniser that found the article's."""
+    with _timed(timings, "check"):
+        summary = analysis.summary.ar if analysis.summary else ""
+        mentions = models.recognizer.find(summary, [(0, len(summary))]) if models.recognizer and summary else []
+        return replace(analysis, checks=find_checks(analysis, mentions))
 
 
 class _timed:

@@ -70,11 +70,34 @@ class ModelNames:
 
 
 @dataclass(frozen=True)
+class Check:
+    """A finding of the check before publishing: a number or a name the text beside it does not support.
+
+    `kind` is "number_missing" (a number of the Arabic that its English lacks), "number_added" (a number of the
+    English that its Arabic lacks), "number_unsupported" or "name_unsupported" (in the Arabic summary, not in the
+    article). `where` is "sentence" (`index` is the sentence's), "summary" or "summary_en" (`index` is -1).
+    `text == source[start:end]`, where the source is the text that holds it: the article for a sentence's
+    `number_missing`, that sentence's translation for its `number_added`, the Arabic summary for
+    `number_missing` of `summary_en` and for both summary kinds, the English summary for its `number_added`.
+    `detail` is the short reason shown to the journalist; `checked` says they have verified it.
+    """
+
+    kind: str
+    where: str
+    index: int
+    start: int
+    end: int
+    text: str
+    detail: str
+    checked: bool = False
+
+
+@dataclass(frozen=True)
 class Analysis:
     """Everything Khulasa knows about one article. `paragraphs` lists sentence indices per paragraph.
 
     While the analysis runs, snapshots are produced with `stage` set to the step just finished
-    ("entities", "translation", "summary"); the final one has `stage == "done"`.
+    ("entities", "translation", "summary"); the final one has `stage == "done"` and carries the `checks`.
     """
 
     text: str
@@ -88,6 +111,7 @@ class Analysis:
     timings_ms: dict[str, int] = field(default_factory=dict)
     problems: tuple[str, ...] = ()
     stage: str = "done"
+    checks: tuple[Check, ...] = ()
 
 
 @dataclass(frozen=True)
