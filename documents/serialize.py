@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from core.types import Analysis, Entity, EntityGroup, Language, ModelNames, Sentence, Summary
+from core.types import Analysis, Check, Entity, EntityGroup, Language, ModelNames, Sentence, Summary
 
 
 def to_json(analysis: Analysis) -> dict[str, Any]:
-    """`{"language", "paragraphs", "sentences", "summary", "entities", "groups", "models", "timings_ms"}`."""
+    """`{"language", "paragraphs", "sentences", "summary", "entities", "groups", "models", "timings_ms", "problems",
+    "checks"}`; each check is `{"kind", "where", "index", "start", "end", "text", "detail", "checked"}`."""
     summary = analysis.summary
     return {
         "language": {"code": analysis.language.code, "probability": analysis.language.probability,
@@ -27,6 +28,7 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
         "models": asdict(analysis.models),
         "timings_ms": dict(analysis.timings_ms),
         "problems": list(analysis.problems),
+        "checks": [asdict(check) for check in analysis.checks],
     }
 
 
@@ -44,6 +46,7 @@ def from_json(data: dict[str, Any], text: str) -> Analysis:
         models=ModelNames(**data["models"]),
         timings_ms=dict(data["timings_ms"]),
         problems=tuple(data.get("problems", ())),
+        checks=tuple(Check(**check) for check in data.get("checks", ())),
     )
 
 

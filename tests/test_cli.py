@@ -29,12 +29,27 @@ def seed_json(tiny_env: dict[str, str]) -> dict:
 
 def test_json_has_every_documented_key(seed_json: dict) -> None:
     assert set(seed_json) >= {"language", "paragraphs", "sentences", "summary", "entities", "groups", "models",
-                              "timings_ms"}
+                              "timings_ms", "problems", "checks"}
     assert seed_json["language"]["code"] == "ar" and 0 < seed_json["language"]["probability"] <= 1
     assert set(seed_json["summary"]) == {"ar", "en", "strategy", "detail"}
     assert seed_json["summary"]["strategy"] in {"single", "sections"}
-    assert set(seed_json["timings_ms"]) == {"load", "ner", "translate", "summarize", "total"}
+    assert set(seed_json["timings_ms"]) == {"load", "ner", "translate", "summarize", "check", "total"}
     assert set(seed_json["models"]) == {"translator", "summarizer", "ner", "engine"}
+
+
+def test_each_check_names_its_place_and_slices_the_text_that_holds_it(seed_json: dict) -> None:
+    text, summary = SEED.read_text(encoding="utf-8"), seed_json["summary"]
+    for check in seed_json["checks"]:
+        assert set(check) == {"kind", "where", "index", "start", "end", "text", "detail", "checked"}
+        assert check["where"] in {"sentence", "summary", "summary_en"} and check["checked"] is False
+        if check["where"] == "sentence":
+            sentence = seed_json["sentences"][check["index"]]
+            holder = text if check["kind"] == "number_missing" else sentence["translation"]
+        else:
+            assert check["index"] == -1
+            english = (check["where"], check["kind"]) == ("summary_en", "number_added")
+            holder = summary["en"] if english else summary["ar"]
+        assert holder[check["start"]:check["end"]] == check["text"] and check["detail"]
 
 
 def test_sentences_slice_the_input_in_order_and_cover_every_character(seed_json: dict, seed: str) -> None:

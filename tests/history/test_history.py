@@ -15,7 +15,7 @@ import pytest
 from analysis.pipeline import Models, analyze
 from core.errors import HistoryError
 from core.settings import Settings
-from core.types import Analysis, Entity, EntityGroup, Language, ModelNames, Sentence, Summary
+from core.types import Analysis, Check, Entity, EntityGroup, Language, ModelNames, Sentence, Summary
 from documents.serialize import from_json, to_json
 from history.store import MIGRATIONS, History
 
@@ -40,6 +40,9 @@ def make_analysis(text: str = TEXT) -> Analysis:
         models=ModelNames("tiny-marian", "tiny-mt5", "tiny-ner", "ctranslate2"),
         timings_ms={"load": 12, "ner": 3, "translate": 40, "summarize": 55, "total": 98},
         problems=("The summarizer model was slow.",),
+        checks=(Check("number_added", "sentence", 1, 4, 11, "foreign", "in the translation, not in the sentence"),
+                Check("name_unsupported", "summary", -1, 17, 22, "أنقرة", "place not in the article",
+                      checked=True)),
     )
 
 
@@ -51,6 +54,14 @@ def history(tmp_path: Path) -> History:
 def test_json_round_trip_rebuilds_the_analysis_exactly() -> None:
     analysis = make_analysis()
     assert from_json(json.loads(json.dumps(to_json(analysis))), analysis.text) == analysis
+
+
+def test_checks_and_their_checked_marks_survive_the_round_trip_and_older_entries_have_none() -> None:
+    analysis = make_analysis()
+    data = json.loads(json.dumps(to_json(analysis)))
+    assert [check["checked"] for check in data["checks"]] == [False, True]
+    del data["checks"]
+    assert from_json(data, analysis.text).checks == ()
 
 
 def test_saved_analysis_reopens_identical_in_a_new_history_object(tmp_path: Path) -> None:
