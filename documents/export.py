@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from core.types import Analysis, EntityGroup, Sentence
+from core.types import Analysis, Check, EntityGroup, Sentence
 
 TITLE_LIMIT = 80
 SLUG_LIMIT = 50
@@ -79,6 +79,7 @@ def to_markdown(analysis: Analysis, *, generated: datetime | None = None) -> str
         f"# {escape_markdown(title_of(analysis), inline=True)}",
         f"Generated {when:%Y-%m-%d %H:%M} UTC",
         *_models_section(analysis),
+        *_checks_section(analysis),
         *_summary_section(analysis),
         *_entities_section(analysis.groups),
         *_translation_section(analysis),
@@ -100,6 +101,31 @@ def _models_section(analysis: Analysis) -> Iterator[str]:
             ("Engine", models.engine),
         )
     )
+
+
+def _checks_section(analysis: Analysis) -> Iterator[str]:
+    """The findings not yet marked checked, each with the text it concerns; nothing when there are none."""
+    open_checks = [check for check in analysis.checks if not check.checked]
+    if not open_checks:
+        return
+    yield "## Check before publishing"
+    count = f"{len(open_checks)} finding{'s' * (len(open_checks) > 1)}"
+    yield f"_{count} to check against the article before publishing._"
+    yield "\n".join(_check_item(analysis, check) for check in open_checks)
+
+
+def _check_item(analysis: Analysis, check: Check) -> str:
+    """`- **Sentence 3** · 2200 · not in the translation`, then the sentence (or summary) it concerns."""
+    summary = analysis.summary
+    if check.where == "sentence" and 0 <= check.index < len(analysis.sentences):
+        sentence = analysis.sentences[check.index]
+        place, concerns = f"Sentence {check.index + 1}", (sentence.text, sentence.translation)
+    elif check.where == "summary_en":
+        place, concerns = "English summary", (summary.ar, summary.en) if summary else ()
+    else:
+        place, concerns = "Summary", (summary.ar,) if summary else ()
+    head = f"- **{place}** · {escape_markdown(check.text, inline=True)} · {escape_markdown(check.detail, inline=True)}"
+    return "\n".join([head, *(f"  - {escape_markdown(text, inline=True)}" for text in concerns if text.strip())])
 
 
 def _summary_section(analysis: Analysis) -> Iterator[str]:

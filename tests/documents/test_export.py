@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from html.parser import HTMLParser
 
@@ -12,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from core.types import Analysis, EntityGroup, Language, ModelNames, Sentence, Summary
+from core.types import Analysis, Check, EntityGroup, Language, ModelNames, Sentence, Summary
 from documents.export import escape_markdown, export_filename, title_of, to_markdown
 
 GENERATED = datetime(2026, 11, 29, 8, 30, tzinfo=UTC)
@@ -318,3 +319,37 @@ def test_filename_is_safe_and_never_empty(sentence: str) -> None:
 
 def test_filename_falls_back_to_article_when_nothing_is_kept() -> None:
     assert export_filename(make_analysis([[("!!! ???", "")]]), GENERATED) == "khulasa-2026-11-29-article.md"
+
+
+def test_open_checks_are_listed_with_the_text_they_concern_before_the_summary(seed_analysis: Analysis) -> None:
+    checks = (Check("number_missing", "sentence", 2, 0, 3, "164", "not in the translation"),
+              Check("name_unsupported", "summary", -1, 4, 12, "الوزيران", "person not in the article"),
+              Check("number_added", "summary_en", -1, 0, 3, "The", "verified already", checked=True))
+    markdown = to_markdown(replace(seed_analysis, checks=checks), generated=GENERATED)
+    section = markdown.split("## Check before publishing\n\n")[1].split("\n\n## ")[0]
+    assert section.splitlines() == [
+        "_2 findings to check against the article before publishing._", "",
+        "- **Sentence 3** · 164 · not in the translation",
+        "  - وأعلنت وزارة الصحة عن مقتل 164 شخصا.",
+        "  - The ministry reported 164 deaths.",
+        "- **Summary** · الوزيران · person not in the article",
+        "  - بحث الوزيران الأزمة.",
+    ]
+    assert markdown.index("## Check before publishing") < markdown.index("## Summary")
+
+
+@pytest.mark.parametrize("checked", [(), (True,)])
+def test_the_check_section_is_left_out_without_open_findings(seed_analysis: Analysis, checked: tuple) -> None:
+    checks = tuple(Check("number_missing", "sentence", 2, 0, 3, "164", "done", checked=True) for _ in checked)
+    assert "Check before publishing" not in to_markdown(replace(seed_analysis, checks=checks), generated=GENERATED)
+
+
+def test_hostile_checks_render_without_html_links_or_images() -> None:
+    analysis = hostile_analysis()
+    checks = tuple(Check("number_added", "sentence", index, 0, 1, payload, payload)
+                   for index, payload in enumerate(PAYLOADS))
+    rendered = render(to_markdown(replace(analysis, checks=checks), generated=GENERATED))
+    for forbidden in ("<script", "<img", "<iframe", "<a ", "href", "<code", "<pre", "<blockquote", "<b>"):
+        assert forbidden not in rendered
+    assert re.findall(r"<h2>(.*?)</h2>", rendered) == ["Check before publishing", *OUR_HEADINGS, "Notes"]
+    assert rendered.count("<strong>") == 1 + len(PAYLOADS)
