@@ -23,6 +23,18 @@ NUMBER_UNSUPPORTED, NAME_UNSUPPORTED = "number_unsupported", "name_unsupported"
 KINDS_OF_NAME = {"PER": "person", "ORG": "organisation", "LOC": "place"}
 
 
+def in_english(check: Check) -> bool:
+    """Whether the finding's span lies in English text (a translation or the English summary), else in Arabic."""
+    return check.kind == NUMBER_ADDED
+
+
+def place_of(check: Check) -> str:
+    """Where a finding is, in words: "Sentence 3", "Summary", "English summary"."""
+    if check.where == SENTENCE:
+        return f"Sentence {check.index + 1}"
+    return "English summary" if check.where == SUMMARY_EN else "Summary"
+
+
 def find_checks(analysis: Analysis, summary_mentions: Sequence[Entity] = ()) -> tuple[Check, ...]:
     """Every finding of a finished analysis: sentence by sentence, then the summary, then the English summary.
 

@@ -56,7 +56,7 @@ def summary_panel(analysis: Analysis) -> None:
     elif analysis.summary is None or not analysis.summary.ar.strip():
         st.caption("No summary was produced (see the problems above).")
     else:
-        st.html(render_summary(analysis.summary))
+        st.html(render_summary(analysis.summary, analysis.checks))
 
 
 def translation_panel(analysis: Analysis) -> None:

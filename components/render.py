@@ -2,15 +2,19 @@
 
 Every piece of user or model text is escaped where it is joined, with the highlighter's `escape_html`; templates
 are module constants and carry nothing but our own markup. Arabic blocks are `dir="rtl"` and right-aligned,
-English ones `dir="ltr"` and left-aligned.
+English ones `dir="ltr"` and left-aligned. Findings of the check before publishing are marked where they are
+(`<mark class="khulasa-check">` around the number or name, the sentence pair shaded) with their reasons below;
+marks add no text, so each cell's text is still the sentence or translation itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
+from analysis.checks import SENTENCE, SUMMARY_EN, in_english, place_of
 from components.highlight import ARABIC_FONTS, escape_html
-from core.types import Analysis, Sentence, Summary
+from core.types import Analysis, Check, Sentence, Summary
 
 PENDING = "…"
 
@@ -23,6 +27,13 @@ TPL_STYLE = (
     ".khulasa-translation td.pending{color:#8a8a8a}"
     ".khulasa-summary p{margin:0 0 0.6em 0}"
     ".khulasa-note{color:#6b6b6b;font-size:0.875rem;margin:0 0 0.5em 0}"
+    ".khulasa-translation td.flagged{background:#fff4e6}"
+    "mark.khulasa-check{background:#ffd8a8;color:inherit;padding:0 0.15em;border-radius:0.2em;"
+    "border-bottom:2px solid #e8590c}"
+    "mark.khulasa-check.checked{background:#e6f4ea;border-bottom-color:#2b8a3e}"
+    ".khulasa-reasons{font-size:0.85rem;color:#a34700;margin:0 0 0.6em 0}"
+    ".khulasa-reasons .checked{color:#2b8a3e}"
+    ".khulasa-reasons .reason{display:block}"
     "</style>"
 )
 TPL_ARABIC_STYLE = f"text-align:right;font-family:{ARABIC_FONTS};line-height:1.9"
@@ -31,10 +42,20 @@ TPL_TABLE = '<table class="khulasa-translation" dir="ltr">{paragraphs}</table>'
 TPL_PARAGRAPH = '<tbody class="paragraph">{rows}</tbody>'
 TPL_ROW = (
     '<tr class="sentence" data-sentence="{index}">'
-    f'<td class="ar" dir="rtl" lang="ar" style="{TPL_ARABIC_STYLE}">{{arabic}}</td>'
-    f'<td class="en{{state}}" dir="ltr" lang="en" style="{TPL_ENGLISH_STYLE}">{{english}}</td>'
+    f'<td class="ar{{flag}}" dir="rtl" lang="ar" style="{TPL_ARABIC_STYLE}">{{arabic}}</td>'
+    f'<td class="en{{state}}{{flag}}" dir="ltr" lang="en" style="{TPL_ENGLISH_STYLE}">{{english}}</td>'
     "</tr>"
 )
+TPL_REASONS_ROW = (
+    '<tr class="khulasa-reasons" data-sentence-checks="{index}"><td colspan="2" dir="ltr">{reasons}</td></tr>'
+)
+TPL_SUMMARY_REASONS = '<p class="khulasa-reasons" dir="ltr">{reasons}</p>'
+TPL_REASON = '<span class="reason{state}">{sign} <span dir="auto">{text}</span>: {detail}</span>'
+TPL_MARK = '<mark class="khulasa-check{state}" title="{detail}">{text}</mark>'
+TPL_FINDING = (
+    '<div class="khulasa-finding{state}" dir="ltr"><b>{place}</b> · <span dir="auto">{text}</span> · {detail}</div>'
+)
+OPEN_SIGN, CHECKED_SIGN = "⚠", "✓"
 TPL_SUMMARY = '<div class="khulasa-summary">{blocks}</div>'
 TPL_SUMMARY_AR = f'<p class="ar" dir="rtl" lang="ar" style="{TPL_ARABIC_STYLE};font-size:1.1em">{{text}}</p>'
 TPL_SUMMARY_EN = f'<p class="en" dir="ltr" lang="en" style="{TPL_ENGLISH_STYLE}">{{text}}</p>'
@@ -47,19 +68,36 @@ def render_translation(analysis: Analysis) -> str:
     A sentence not translated yet shows `PENDING` in its English cell, so the table has one row per sentence
     from the first snapshot on.
     """
+    checks: dict[int, list[Check]] = {}
+    for check in analysis.checks:
+        if check.where == SENTENCE:
+            checks.setdefault(check.index, []).append(check)
     paragraphs = "".join(
-        TPL_PARAGRAPH.format(rows="".join(_row(index, analysis.sentences[index]) for index in indices))
+        TPL_PARAGRAPH.format(rows="".join(_row(index, analysis.sentences[index], checks.get(index, ()))
+                                          for index in indices))
         for indices in _paragraph_indices(analysis)
     )
     return TPL_STYLE + TPL_TABLE.format(paragraphs=paragraphs)
 
 
-def render_summary(summary: Summary) -> str:
-    """The Arabic summary, then its English translation; empty parts are left out."""
-    blocks = [TPL_SUMMARY_AR.format(text=escape_html(summary.ar))] if summary.ar.strip() else []
+def render_summary(summary: Summary, checks: Sequence[Check] = ()) -> str:
+    """The Arabic summary, then its English translation, each with its findings marked, then their reasons;
+    empty parts are left out."""
+    checks = [check for check in checks if check.where != SENTENCE]
+    arabic = [check for check in checks if not in_english(check)]
+    english = [check for check in checks if in_english(check) and check.where == SUMMARY_EN]
+    blocks = [TPL_SUMMARY_AR.format(text=_marked(summary.ar, arabic))] if summary.ar.strip() else []
     if summary.en.strip():
-        blocks.append(TPL_SUMMARY_EN.format(text=escape_html(summary.en)))
+        blocks.append(TPL_SUMMARY_EN.format(text=_marked(summary.en, english)))
+    if checks:
+        blocks.append(TPL_SUMMARY_REASONS.format(reasons=_reasons(checks)))
     return TPL_STYLE + TPL_SUMMARY.format(blocks="".join(blocks))
+
+
+def render_finding(check: Check) -> str:
+    """One finding on a line, for the "Check before publishing" box: where, what, and why."""
+    return TPL_STYLE + TPL_FINDING.format(state=_state(check), place=escape_html(place_of(check)),
+                                          text=escape_html(check.text), detail=escape_html(check.detail))
 
 
 def render_note(text: str) -> str:
@@ -67,14 +105,46 @@ def render_note(text: str) -> str:
     return TPL_STYLE + TPL_NOTE.format(text=escape_html(text))
 
 
-def _row(index: int, sentence: Sentence) -> str:
+def _row(index: int, sentence: Sentence, checks: Sequence[Check]) -> str:
+    """The sentence pair, its findings marked (the pair shaded while one is open), then a row of their reasons."""
     english = sentence.translation.strip()
-    return TPL_ROW.format(
+    lead = len(sentence.translation) - len(sentence.translation.lstrip())
+    arabic = [replace(c, start=c.start - sentence.start, end=c.end - sentence.start) for c in checks
+              if not in_english(c)]
+    translated = [replace(c, start=c.start - lead, end=c.end - lead) for c in checks if in_english(c)]
+    row = TPL_ROW.format(
         index=index,
-        arabic=escape_html(sentence.text),
-        english=escape_html(english or PENDING),
+        arabic=_marked(sentence.text, arabic),
+        english=_marked(english, translated) if english else escape_html(PENDING),
         state="" if english else " pending",
+        flag=" flagged" if any(not check.checked for check in checks) else "",
     )
+    return row + (TPL_REASONS_ROW.format(index=index, reasons=_reasons(checks)) if checks else "")
+
+
+def _marked(text: str, checks: Sequence[Check]) -> str:
+    """`text` escaped, with each finding's span in a `<mark>`; spans overlapping an earlier one or outside the
+    text are left unmarked (their reason is still listed)."""
+    parts, offset = [], 0
+    for check in sorted(checks, key=lambda check: (check.start, check.end)):
+        if check.start < offset or not 0 <= check.start < check.end <= len(text):
+            continue
+        parts.append(escape_html(text[offset:check.start]))
+        parts.append(TPL_MARK.format(state=_state(check), detail=escape_html(check.detail),
+                                     text=escape_html(text[check.start:check.end])))
+        offset = check.end
+    parts.append(escape_html(text[offset:]))
+    return "".join(parts)
+
+
+def _reasons(checks: Sequence[Check]) -> str:
+    return "".join(TPL_REASON.format(state=_state(check), sign=CHECKED_SIGN if check.checked else OPEN_SIGN,
+                                     text=escape_html(check.text), detail=escape_html(check.detail))
+                   for check in checks)
+
+
+def _state(check: Check) -> str:
+    return " checked" if check.checked else ""
 
 
 def _paragraph_indices(analysis: Analysis) -> Iterator[tuple[int, ...]]:

@@ -12,13 +12,13 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from arabic.search import SNIPPET_WIDTH, fold, snippet, terms
 from core.errors import HistoryError
-from core.types import Analysis
+from core.types import Analysis, Check
 from documents.export import title_of
 from documents.serialize import from_json, to_json
 
@@ -74,6 +74,25 @@ class History:
         if row is None:
             raise KeyError(f"No saved analysis has id {entry_id}.")
         return from_json(json.loads(row[0]), row[1])
+
+    def mark_checked(self, entry_id: int, check: Check, checked: bool = True) -> Analysis:
+        """Set the checked mark of one finding of the saved analysis (matched whatever its mark) and return the
+        analysis as now saved; other findings keep the marks saved, even by another session. `KeyError` if there
+        is no such entry or finding."""
+        with self._connect() as db, _transaction(db):
+            row = db.execute("SELECT analysis, text FROM analyses WHERE id = ?", (entry_id,)).fetchone()
+            if row is None:
+                raise KeyError(f"No saved analysis has id {entry_id}.")
+            analysis = from_json(json.loads(row[0]), row[1])
+            wanted = replace(check, checked=False)
+            if wanted not in (replace(saved, checked=False) for saved in analysis.checks):
+                raise KeyError(f"The saved analysis {entry_id} has no such finding.")
+            analysis = replace(analysis, checks=tuple(replace(saved, checked=checked)
+                                                      if replace(saved, checked=False) == wanted else saved
+                                                      for saved in analysis.checks))
+            db.execute("UPDATE analyses SET analysis = ? WHERE id = ?",
+                       (json.dumps(to_json(analysis), ensure_ascii=False), entry_id))
+        return analysis
 
     def list(self, query: str = "", limit: int = 50) -> list[HistoryEntry]:
         """The newest entries first; with a query, those whose title, source or text hold every word of it."""

@@ -207,3 +207,33 @@ def test_db_path_comes_from_khulasa_db_else_the_users_data_folder(tmp_path: Path
 def _file_bytes(path: Path) -> bytes:
     """The database and whatever its WAL still holds."""
     return b"".join(file.read_bytes() for file in (path, path.with_name(path.name + "-wal")) if file.exists())
+
+
+def test_a_checked_mark_is_saved_and_read_back_and_can_be_taken_back(history: History) -> None:
+    analysis = make_analysis()
+    entry_id = history.save(analysis, title="marks")
+    first, second = analysis.checks
+    saved = history.mark_checked(entry_id, first)
+    assert [check.checked for check in saved.checks] == [True, True]
+    assert History(history.path).get(entry_id) == saved
+    assert [check.checked for check in history.mark_checked(entry_id, second, False).checks] == [True, False]
+    assert [check.checked for check in history.get(entry_id).checks] == [True, False]
+
+
+def test_marks_from_two_sessions_on_one_entry_are_both_kept(history: History) -> None:
+    analysis = make_analysis()
+    entry_id = history.save(replace(analysis, checks=tuple(replace(c, checked=False) for c in analysis.checks)),
+                            title="two sessions")
+    first, second = analysis.checks
+    History(history.path).mark_checked(entry_id, first)
+    history.mark_checked(entry_id, second)  # this session never saw the first mark
+    assert [check.checked for check in history.get(entry_id).checks] == [True, True]
+
+
+def test_marking_an_unknown_entry_or_finding_is_a_key_error(history: History) -> None:
+    analysis = make_analysis()
+    entry_id = history.save(analysis, title="x")
+    with pytest.raises(KeyError):
+        history.mark_checked(entry_id + 1, analysis.checks[0])
+    with pytest.raises(KeyError):
+        history.mark_checked(entry_id, replace(analysis.checks[0], text="other"))
