@@ -16,6 +16,7 @@ from analysis.checks import find_checks
 from arabic.grouping import group_entities
 from arabic.language import detect_language, require_arabic
 from arabic.segment import segment
+from arabic.text import has_words
 from core.errors import InputError, ModelUnavailable
 from core.settings import Settings
 from core.types import Analysis, EntityGroup, Language, ModelNames, Summary
@@ -114,9 +115,11 @@ def analyze_stream(text: str, models: Models, settings: Settings, options: Optio
 
     if translator:
         with _timed(timings, "translate"):
-            found: dict[int, str] = {}
-            for batch in translator.stream([sentence.text for sentence in sentences]):
-                found.update(batch)
+            # A line of separators or invisible marks goes to no model: its "translation" is the line itself.
+            wanted = [i for i, sentence in enumerate(sentences) if has_words(sentence.text)]
+            found = {i: sentence.text for i, sentence in enumerate(sentences) if not has_words(sentence.text)}
+            for batch in translator.stream([sentences[i].text for i in wanted]):
+                found.update({wanted[i]: translation for i, translation in batch.items()})
                 analysis = replace(analysis, stage="translation", sentences=tuple(
                     replace(s, translation=found.get(i, "")) for i, s in enumerate(sentences)))
                 yield analysis

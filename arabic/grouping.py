@@ -1,9 +1,10 @@
-"""NER post-processing: map model labels, normalise Arabic spellings, and group mentions of one entity.
+"""NER post-processing: map model labels, and group the mentions of one entity under one display name.
 
-Arabic glues conjunctions, prepositions and the article onto the next word (`وكازاخستان` = `و` + `كازاخستان`),
-so mentions are compared on a normalised key with the proclitic removed. A proclitic is removed only when the
-form left over is itself attested in the article: the letters `و ف ب ل ك` also begin many names (`وليد`,
-`فلسطين`, `بغداد`, `لبنان`, `كازاخستان`), and cutting them blindly would merge or mangle those names.
+Arabic glues conjunctions and prepositions onto the next word (`وكازاخستان` = `و` + `كازاخستان`), but the same
+letters also begin many names (`وليد`, `فيصل`, `بكين`, `كوفي`). A proclitic is removed only on evidence
+(`arabic.text` holds the rules): what is left is another mention of the article or a shipped place or
+organisation name, or the combination cannot start a name (`وال…`, `لل…` → `ال…`, a clitic before a hamza alef).
+Display names keep their definite article, and the spelling folding keeps hamza seats apart.
 """
 
 from __future__ import annotations
@@ -13,8 +14,16 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from itertools import product
 
+from arabic.text import (
+    IGNORABLE,
+    MIN_STEM,
+    NO_CLITIC_AFTER,
+    clitic_splits,
+    fold,
+    known_names,
+    unambiguous_split,
+)
 from core.types import Entity, EntityGroup
 
 _LABELS = {
@@ -32,36 +41,7 @@ _LABELS = {
 # BIO / BIOES / BILOU position prefixes: `B-PERS`, `I_LOC`, `U-ORG`.
 _POSITION = re.compile(r"^[BIESLU][-_]", re.IGNORECASE)
 
-# Marks and invisible controls that never change which word is meant: Quranic annotation signs, harakat,
-# hamza and madda written as combining marks, superscript alef, tatweel, zero-width and bidi controls.
-_REMOVED = (
-    "\u0610-\u061a\u061c\u0640\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed"
-    "\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
-)
-_REMOVED_CHAR = re.compile(f"[{_REMOVED}]")
-_FOLDED = str.maketrans(
-    {
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ى": "ي",
-        "ة": "ه",
-        "ؤ": "و",
-        "ئ": "ي",
-        # Persian keyboard forms of the same letters, common in copy-pasted Arabic.
-        "ی": "ي",
-        "ک": "ك",
-    }
-)
 _LETTERS = re.compile(r"[^\W\d_]+")
-
-# Conjunction, then preposition, then article; `ل` + `ال` is written `لل`.
-_CONJUNCTIONS = ("", "و", "ف")
-_PREPOSITIONS = ("", "ب", "ل", "ك")
-_ARTICLES = ("", "ال")
-# Shorter stems are too often ordinary words (`ولد` → `لد`, `وليد` → `يد`) to risk stripping.
-_MIN_STEM = 3
 
 
 def map_label(raw: str) -> str:
@@ -75,19 +55,13 @@ def map_label(raw: str) -> str:
 
 
 def normalize(word: str) -> str:
-    """Fold Arabic spelling variants together for matching only, never for display.
+    """Fold Arabic spelling variants together for matching only, never for display, and trim punctuation.
 
-    Drops diacritics, tatweel and invisible controls, unifies alef, ya, ta marbuta, and hamza seats, and trims
-    surrounding punctuation: `normalize('«أنقَرة»') == 'انقره'`.
+    `normalize('«أنقَرة»') == 'انقره'` (see `arabic.text.fold`).
     """
-    folded = _fold(word)
+    folded = fold(word)
     start, end = _trimmed_span(folded)
     return folded[start:end]
-
-
-def _fold(text: str) -> str:
-    """Normalise every character of `text` without trimming; letters map one to one, marks disappear."""
-    return _REMOVED_CHAR.sub("", text).translate(_FOLDED)
 
 
 def _is_edge_noise(char: str) -> bool:
@@ -105,52 +79,45 @@ def _trimmed_span(text: str) -> tuple[int, int]:
     return start, end
 
 
-def _proclitics() -> tuple[tuple[str, str], ...]:
-    """Every `(prefix, restored)` pair, most letters removed first; `restored` replaces the prefix.
+def split_proclitic(words: Sequence[str], attested: set[str], previous: str = "", first: str = "") -> tuple[int, str]:
+    """How many leading letters of a mention's first folded word are a proclitic, and what replaces them.
 
-    `restored` is `ال` only for `لل` (`للمنظمة` may stand for `ل` + `المنظمة`), and it is tried before a
-    plain prefix removing as many letters, so `وللمنظمة` reaches `المنظمة` rather than stopping at `للمنظمة`.
+    `words` are the mention's folded words, `attested` the folded words of the article's mentions, `previous`
+    the folded word before the mention and `first` the first word as written (for the hamza rule). Returns
+    `(0, "")` without evidence: `split_proclitic(["كوفي"], {"وفي"})` keeps the `ك`.
     """
-    pairs: list[tuple[str, str]] = []
-    for conjunction, preposition, article in product(_CONJUNCTIONS, _PREPOSITIONS, _ARTICLES):
-        if preposition == "ل" and article:
-            pairs += [(conjunction + "لل", ""), (conjunction + "لل", "ال")]
-        elif conjunction + preposition + article:
-            pairs.append((conjunction + preposition + article, ""))
-    return tuple(sorted(pairs, key=lambda pair: (len(pair[0]) - len(pair[1]), pair[1]), reverse=True))
+    head, rest = words[0], list(words[1:])
+    if previous in NO_CLITIC_AFTER or " ".join(words) in known_names():
+        return 0, ""
+    for removed, restored in clitic_splits(head, minimum=2):
+        stem = restored + head[removed:]
+        if " ".join([stem, *rest]) in known_names() or stem in known_names():
+            return removed, restored
+        if len(stem) >= MIN_STEM and stem in attested:
+            # The attested form may carry an unambiguous clitic itself: `وللمنظمة` after `للمنظمة`.
+            more, restored_more = unambiguous_split(stem)
+            return (removed, restored) if not more else (removed + more - len(restored), restored_more)
+    return unambiguous_split(first or head)
 
 
-_PROCLITICS = _proclitics()
+def strip_proclitic(word: str, attested: set[str], previous: str = "") -> str:
+    """The folded `word` without a proclitic that the evidence supports.
 
-
-def _split_proclitic(word: str, attested: set[str]) -> tuple[int, str]:
-    """How many leading letters of the normalised `word` are a proclitic, and what replaces them.
-
-    `(0, "")` when no stripped form is attested, so names that merely start with a clitic letter stay whole.
+    `strip_proclitic('وكازاخستان', {'كازاخستان'}) == 'كازاخستان'`; `strip_proclitic('وليد', set()) == 'وليد'`.
     """
-    for prefix, restored in _PROCLITICS:
-        stem = word[len(prefix) :]
-        if word.startswith(prefix) and len(stem) >= _MIN_STEM and restored + stem in attested:
-            return len(prefix), restored
-    return 0, ""
+    removed, restored = split_proclitic([word], attested, previous)
+    return restored + word[removed:]
 
 
-def strip_proclitic(word: str, attested: set[str]) -> str:
-    """Remove the longest proclitic of the normalised `word` whose remainder is in `attested`.
-
-    `strip_proclitic('وكازاخستان', {'كازاخستان'}) == 'كازاخستان'`, but `strip_proclitic('لبنان', set())`
-    stays `'لبنان'`.
-    """
-    dropped, restored = _split_proclitic(word, attested)
-    return restored + word[dropped:]
+def attested_words(mentions: Iterable[Entity]) -> set[str]:
+    """The folded words of every mention: the names this article itself vouches for."""
+    return {word for mention in mentions for word in _LETTERS.findall(fold(mention.text))}
 
 
-def attested_words(text: str, mentions: Iterable[Entity] = ()) -> set[str]:
-    """The normalised words of the article plus those of every mention (a model may cut inside a word)."""
-    words = set(_LETTERS.findall(_fold(text)))
-    for mention in mentions:
-        words.update(_LETTERS.findall(_fold(mention.text)))
-    return words
+def _previous_word(text: str, start: int) -> str:
+    """The folded word before offset `start`, punctuation trimmed ("" at the start of the text)."""
+    words = text[max(0, start - 40) : start].split()
+    return normalize(words[-1]) if words else ""
 
 
 def _without_overlaps(mentions: Sequence[Entity]) -> list[Entity]:
@@ -168,22 +135,24 @@ def _surface_without(surface: str, letters: int) -> str:
     start, end = _trimmed_span(surface)
     position = start
     while position < end and letters:
-        if not _REMOVED_CHAR.match(surface[position]):
+        if not IGNORABLE.match(surface[position]):
             letters -= 1
         position += 1
-    while position < end and _REMOVED_CHAR.match(surface[position]):
+    while position < end and IGNORABLE.match(surface[position]):
         position += 1
     return surface[position:end]
 
 
-def _key_and_surface(mention: Entity, attested: set[str]) -> tuple[str, str]:
-    """The grouping key of a mention (normalised, proclitic stripped from its first word) and its display form."""
-    words = [word for word in map(normalize, mention.text.split()) if word]
+def _key_and_surface(mention: Entity, attested: set[str], previous: str) -> tuple[str, str]:
+    """The grouping key of a mention (folded, proclitic removed from its first word) and its display form."""
+    written = [word for word in mention.text.split() if normalize(word)]
+    words = [normalize(word) for word in written]
     if not words:
         return mention.text, mention.text
-    dropped, restored = _split_proclitic(words[0], attested)
-    words[0] = restored + words[0][dropped:]
-    return " ".join(words), restored + _surface_without(mention.text, dropped)
+    start, end = _trimmed_span(written[0])
+    removed, restored = split_proclitic(words, attested, previous, written[0][start:end])
+    words[0] = restored + words[0][removed:]
+    return " ".join(words), restored + _surface_without(mention.text, removed)
 
 
 def group_entities(
@@ -193,17 +162,18 @@ def group_entities(
 
     Returns the kept mentions sorted by `(start, end)`, each with `group` set, and the groups, numbered
     0..n-1 in order of first mention. A group's `canonical` is its most frequent surface form with the
-    proclitic removed and its `label` the most frequent label; ties go to the form or label seen first.
+    proclitic removed (never its article) and its `label` the most frequent label; ties go to the form or label
+    seen first.
     Mentions keep their offsets and text: `entity.text == text[entity.start:entity.end]` still holds.
     """
     kept = _without_overlaps(mentions)
-    attested = attested_words(text, kept)
+    attested = attested_words(kept)
     ids: dict[str, int] = {}
     surfaces: list[Counter[str]] = []
     labels: list[Counter[str]] = []
     grouped: list[Entity] = []
     for mention in kept:
-        key, surface = _key_and_surface(mention, attested)
+        key, surface = _key_and_surface(mention, attested, _previous_word(text, mention.start))
         if key not in ids:
             ids[key] = len(ids)
             surfaces.append(Counter())

@@ -1,46 +1,85 @@
-"""Language check: langdetect (seeded, so repeatable) plus the share of letters in Arabic script.
+"""Language check: which language an article is in, told apart by its letters first and by langdetect second.
 
-langdetect misreads short Arabic as Persian or Urdu, which share the script, so a text counts as Arabic when
-langdetect says so, or when it says Persian/Urdu but the text is Arabic-script and has none of the letters
-that only Persian or Urdu use.
+Persian, Urdu, Pashto and Sorani Kurdish share the Arabic script, and langdetect (which knows no Pashto or
+Kurdish) misreads short Arabic as Persian or Urdu. So text that is mostly Arabic script is named by the letters
+each language alone uses (`arabic.text`): Sorani `ڕ ڵ ێ ۆ ە`, Pashto `ټ ډ ړ ږ ښ ګ ڼ`, Urdu `ٹ ڈ ڑ ں ے`, then
+Persian `پ چ ژ گ ک ی` against Arabic `ة ى ي ك`; other text goes to langdetect. The detector is built once,
+under a lock, so sessions that start at the same time all get a complete one.
 """
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 
-from langdetect import DetectorFactory, detect_langs
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
+from arabic.text import ARABIC_ONLY, PASHTO, PERSIAN, SORANI, URDU, fold, is_arabic_letter
 from core.errors import InputError, NotArabic
 from core.types import Language
 
-DetectorFactory.seed = 0
-
 MIXED_BELOW = 0.8
-SAME_SCRIPT = {"fa": "Persian", "ur": "Urdu", "ps": "Pashto"}
-# Letters of Persian/Urdu/Pashto that Arabic news copy does not use.
-NON_ARABIC_LETTERS = set("پچژگکیٹڈڑںےھۓۀټځڅډړږښڼۍې")
+SAME_SCRIPT = {"fa": "Persian", "ur": "Urdu", "ps": "Pashto", "ckb": "Kurdish (Sorani)"}
+# Words written with a language's own letters must make up this share of the words (and be at least two in a
+# text of more than four words), so one Kurdish or Pashto name quoted in an Arabic article does not rename it.
+OWN_WORDS_SHARE = 0.15
+_OWN = {"ckb": SORANI, "ps": PASHTO, "ur": URDU}
+# Words that only one of the two languages uses, folded: they decide when the letters do not.
+_PERSIAN_WORDS = frozenset(fold(word) for word in "است را این آن که از می های برای شد بود هم یک".split())
+_ARABIC_WORDS = frozenset(fold(word) for word in "في من على إلى أن التي الذي هذا هذه قال كان عن مع".split())
+
+_lock = threading.Lock()
+_factory: DetectorFactory | None = None
 
 
-def _is_arabic_script(char: str) -> bool:
-    return "\u0600" <= char <= "\u06ff" or "\u0750" <= char <= "\u077f" or "\ufb50" <= char <= "\ufefc"
+def _detector_factory() -> DetectorFactory:
+    """langdetect's profiles, loaded once: its own lazy global is not safe when two threads start together."""
+    global _factory
+    with _lock:
+        if _factory is None:
+            factory = DetectorFactory()
+            factory.load_profile(PROFILES_DIRECTORY)
+            factory.set_seed(0)
+            _factory = factory
+        return _factory
+
+
+def _langdetect(text: str) -> tuple[str, float]:
+    """langdetect's best guess (seeded, so repeatable), or `("unknown", 0.0)`."""
+    detector = _detector_factory().create()
+    detector.append(text)
+    try:
+        best = detector.get_probabilities()[0]
+    except (LangDetectException, IndexError):
+        return "unknown", 0.0
+    return best.lang, float(best.prob)
+
+
+def _arabic_script_language(letters: list[str], text: str) -> tuple[str, float]:
+    """The language of text written mostly in Arabic script, with the share of its telling words or letters."""
+    words = [fold(word) for word in text.split()]
+    own = {code: sum(any(char in alphabet for char in word) for word in words) for code, alphabet in _OWN.items()}
+    code = max(own, key=own.__getitem__)
+    if own[code] >= max(1 if len(words) <= 4 else 2, OWN_WORDS_SHARE * len(words)):
+        return code, own[code] / len(words)
+    persian = sum(char in PERSIAN for char in letters) + sum(word in _PERSIAN_WORDS for word in words)
+    arabic = sum(char in ARABIC_ONLY for char in letters) + sum(
+        word in _ARABIC_WORDS or (word.startswith("ال") and len(word) > 3) for word in words
+    )
+    if persian > arabic:
+        return "fa", persian / (persian + arabic)
+    return "ar", arabic / (persian + arabic) if arabic else 1.0
 
 
 def detect_language(text: str) -> Language:
     """Detect the language of `text`; raises `InputError` when it has no letters at all."""
-    letters = [c for c in text if unicodedata.category(c).startswith("L")]
+    letters = [char for char in text if unicodedata.category(char).startswith("L")]
     if not letters:
         raise InputError("The text has no letters (only digits, punctuation or symbols): paste an Arabic article.")
-    share = sum(map(_is_arabic_script, letters)) / len(letters)
-    try:
-        best = detect_langs(text)[0]
-        code, probability = best.lang, float(best.prob)
-    except LangDetectException:
-        code, probability = "unknown", 0.0
-    own_letters = sum(c in NON_ARABIC_LETTERS for c in letters)
-    if code in SAME_SCRIPT and share > 0.6 and own_letters <= len(letters) * 0.002:
-        code = "ar"
+    arabic = [char for char in letters if is_arabic_letter(char)]
+    share = len(arabic) / len(letters)
+    code, probability = _arabic_script_language(arabic, text) if share >= 0.5 else _langdetect(text)
     return Language(code=code, probability=round(probability, 4), arabic_share=round(share, 4))
 
 

@@ -1,5 +1,5 @@
-"""Forgiving text search for the history: a query matches whatever its spelling of alef, ya and ta marbuta,
-with or without diacritics and tatweel, in any letter case.
+"""Forgiving text search for the history: a query matches whatever its spelling of alef, ya, kaf and ta marbuta,
+with or without diacritics, tatweel or invisible marks, in any letter case (the folding of `arabic.text`).
 
 `fold` turns stored text and queries into one comparable form (SQL compares the folded copies with `instr`);
 `snippet` finds the first match in the original text, so the excerpt shown is the article's own spelling.
@@ -8,22 +8,16 @@ with or without diacritics and tatweel, in any letter case.
 from __future__ import annotations
 
 import re
-import unicodedata
 
-# Harakat, Quranic marks and the dagger alef carry no meaning for search; the tatweel only stretches a word.
-_IGNORED = "\u0640\u0670" + "".join(map(chr, range(0x064B, 0x0660))) + "".join(map(chr, range(0x06D6, 0x06EE)))
-# Spellings that news copy uses interchangeably: hamza forms of alef, alef maqsura for ya, ta marbuta for ha.
-_VARIANTS = {"ا": "اأإآٱ", "ي": "يى", "ه": "هة"}
-_FOLD = str.maketrans({char: None for char in _IGNORED}
-                      | {variant: plain for plain, variants in _VARIANTS.items() for variant in variants[1:]})
-_GAP = f"[{re.escape(_IGNORED)}]*"
+from arabic.text import INVISIBLE, MARKS, TATWEEL, VARIANTS, search_form
+
+_GAP = f"[{MARKS}{TATWEEL}{INVISIBLE}]*"
 SNIPPET_WIDTH = 160
 
 
 def fold(text: str) -> str:
-    """The search form of `text`: NFKC (Arabic presentation forms become letters), lower case, no diacritics
-    or tatweel, one spelling per letter variant. Example: `fold("إسرائيلُ")` gives `"اسرائيل"`."""
-    return unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
+    """The search form of `text` (`arabic.text.search_form`): `fold("إسرائيلُ")` gives `"اسرائيل"`."""
+    return search_form(text)
 
 
 def terms(query: str) -> list[str]:
@@ -45,5 +39,5 @@ def snippet(text: str, words: list[str], width: int = SNIPPET_WIDTH) -> str:
 
 def _pattern(word: str) -> re.Pattern[str]:
     """A regex for `word` (folded) in unfolded text: each letter in any of its variants, marks allowed between."""
-    letters = [f"[{re.escape(_VARIANTS[char])}]" if char in _VARIANTS else re.escape(char) for char in word]
+    letters = [f"[{re.escape(char + VARIANTS[char])}]" if char in VARIANTS else re.escape(char) for char in word]
     return re.compile(_GAP.join(letters), re.IGNORECASE)

@@ -2,7 +2,10 @@
 
 A paragraph is one line (line breaks as `str.splitlines` defines them; blank lines are skipped). A sentence ends
 at `.` `؟` `?` `!` `؛` `…` plus any closing quotes or brackets, when whitespace, the line's end or an Arabic letter
-follows; so `3.5`, `example.com` and `د.` (a single letter, read as an abbreviation) do not end one.
+follows; so `3.5` and `example.com` do not end one. Nor do a stop after a one-letter word (`د. ديفيد`, read as an
+abbreviation, bidi marks around the stop included), the stops inside a dotted acronym (`إي.إس.بي.إن`), the stop
+of a list number (`1. البند`) or a `؛` inside a quotation. Marks on the last letters (`عمومًا.`, `العربيَّة.`) and
+a letter after a number (`2014م.`) do not make a word an abbreviation.
 
 A small regex segmenter is used instead of pysbd: pysbd's Arabic rules also split at the Arabic comma `،` and at
 `:`, which cuts news copy (`قال الوزير، في بيان: ...`) into clauses rather than sentences.
@@ -15,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 
+from arabic.text import is_arabic_letter, is_mark
 from core.types import Sentence
 
 Span = tuple[int, int]
@@ -66,12 +70,13 @@ def _sentence_spans(text: str, start: int, end: int) -> Iterator[Span]:
     """Sentences of the line `text[start:end]`, stripped."""
     last = scanned = start
     has_word = False
+    quotes = _Quotes(text, start)
     for match in _TERMINAL.finditer(text, start, end):
         has_word = (
             has_word or _WORD_CHAR.search(text, scanned, match.start()) is not None
         )
         scanned = match.end()
-        if has_word and _ends_sentence(text, match, end):
+        if has_word and _ends_sentence(text, match, last, end, quotes.depth_at(match.start())):
             if span := _strip(text, last, match.end()):
                 yield span
             last, has_word = match.end(), False
@@ -79,23 +84,65 @@ def _sentence_spans(text: str, start: int, end: int) -> Iterator[Span]:
         yield span
 
 
-def _ends_sentence(text: str, match: re.Match[str], end: int) -> bool:
+class _Quotes:
+    """How many quotations are open at a position of a line, counted forwards as the line is scanned."""
+
+    OPEN, CLOSE, EITHER = "«“", "»”", '"'
+
+    def __init__(self, text: str, start: int) -> None:
+        self.text, self.position, self.depth = text, start, 0
+
+    def depth_at(self, position: int) -> int:
+        for char in self.text[self.position : position]:
+            if char in self.OPEN or (char in self.EITHER and not self.depth):
+                self.depth += 1
+            elif self.depth and (char in self.CLOSE or char in self.EITHER):
+                self.depth -= 1
+        self.position = max(self.position, position)
+        return self.depth
+
+
+def _ends_sentence(text: str, match: re.Match[str], sentence_start: int, end: int, quoted: int) -> bool:
     """Whether the punctuation run `match`, inside a line ending at `end`, closes a sentence."""
     after = match.end()
-    if after < end and not (text[after].isspace() or _is_arabic_letter(text[after])):
+    glued = after < end and not text[after].isspace()
+    if glued and not is_arabic_letter(text[after]):
         return False
-    # `د.` / `U.S.`: a full stop after a one-letter word reads as an abbreviation.
-    before = match.start()
-    return not (
-        text[before] == "."
-        and before >= 1
-        and text[before - 1].isalpha()
-        and (before < 2 or not text[before - 2].isalpha())
-    )
+    if quoted and not any(char in match.group() for char in ".!?؟…"):
+        return False  # a `؛` inside a quotation separates clauses of what was said
+    if text[match.start()] != ".":
+        return True
+    if text[sentence_start : match.start()].strip("()[] ").isdigit():
+        return False  # a list number: `1. البند الأول`
+    if glued and _is_acronym(text, match.start(), end):
+        return False
+    letters, before = _word_before(text, match.start(), sentence_start)
+    return letters != 1 or before.isdigit()  # `د. ديفيد` is an abbreviation, `2014م.` is not
 
 
-def _is_arabic_letter(char: str) -> bool:
-    return char.isalpha() and unicodedata.name(char, "").startswith("ARABIC")
+def _word_before(text: str, position: int, start: int) -> tuple[int, str]:
+    """The letters of the word ending at `position` (marks and bidi controls skipped) and the character before
+    it ("" at `start`): `2014م.` gives `(1, "4")`, `عمومًا.` gives `(5, " ")`."""
+    letters = 0
+    while position > start:
+        char = text[position - 1]
+        if not is_mark(char):
+            if not char.isalpha():
+                return letters, char
+            letters += 1
+        position -= 1
+    return letters, ""
+
+
+def _is_acronym(text: str, stop: int, end: int) -> bool:
+    """Whether the stop at `stop` joins the short pieces of a dotted acronym: `إي.إس.بي.إن`, `إيه.بي.سي`."""
+    left = right = stop
+    while left > 0 and not text[left - 1].isspace():
+        left -= 1
+    while right < end and not text[right].isspace():
+        right += 1
+    pieces = [piece for piece in re.split(r"[^\w\u0640\u064b-\u065f\u0670]+", text[left:right]) if piece]
+    return len(pieces) > 1 and all(sum(not is_mark(char) for char in piece) <= 3 for piece in pieces)
 
 
 def _fit(text: str, span: Span, measure: Measure, limit: int) -> Iterator[Span]:

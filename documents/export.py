@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+from arabic.text import is_arabic_letter, is_arabic_script
 from core.types import Analysis, Check, EntityGroup, Sentence
 
 TITLE_LIMIT = 80
@@ -205,6 +206,5 @@ def _slug(title: str) -> str:
 def _slug_char(char: str) -> bool:
     if char.isascii():
         return char.isalnum()
-    # Letters and digits of the Arabic block, without the tatweel (a stretching stroke, not a letter).
-    category = unicodedata.category(char)
-    return "\u0600" <= char <= "\u06ff" and char != "\u0640" and (category.startswith("L") or category == "Nd")
+    # Arabic letters and digits; not the tatweel (a stretching stroke, not a letter).
+    return is_arabic_letter(char) or (is_arabic_script(char) and unicodedata.category(char) == "Nd")

@@ -228,3 +228,69 @@ def test_limit_below_one_is_refused() -> None:
 )
 def test_any_text_is_covered_and_every_piece_fits(text: str, limit: int) -> None:
     assert all(len(piece) <= limit for piece in texts(text, limit=limit))
+
+
+# --- newswire cases (issue 10) ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("ending", [
+    "كان الاجتماع مثمرًا.",  # tanween before the final alef
+    "تحدث بالعربيَّة.",  # shadda and fatha before the last letter
+    "وصل الوفد صباحًا، وغادر مساءً.",  # tanween on a hamza
+    "افتتح المبنى عام 2019م.",  # a year with its letter suffix
+    "توفي سنة 1440هـ.",  # a hijri year with tatweel
+    "عاد إلى بيروتَ.",  # a mark on the last letter
+])
+def test_a_stop_after_marks_or_a_year_suffix_ends_the_sentence(ending: str) -> None:
+    assert texts(f"{ending} ثم بدأت الجلسة.") == [ending, "ثم بدأت الجلسة."]
+
+
+@pytest.mark.parametrize("mark", ["\u202a", "\u202b", "\u200f", "\u2067"])
+def test_bidi_marks_around_an_abbreviation_stop_do_not_split(mark: str) -> None:
+    closing = "\u202c" if mark in "\u202a\u202b" else ("\u2069" if mark == "\u2067" else mark)
+    text = f"استقبل الوزير د{mark}.{closing} سمير خليل في مكتبه."
+    assert texts(text) == [text]
+
+
+@pytest.mark.parametrize("acronym", ["«إي.إس.بي.إن»", "إيه.بي.سي", "«سي.إن.إن»", "بي.بي.سي"])
+def test_dotted_acronyms_in_arabic_letters_stay_whole(acronym: str) -> None:
+    text = f"ذكرت شبكة {acronym} أن المباراة انتهت. وغادر اللاعبون."
+    assert texts(text) == [f"ذكرت شبكة {acronym} أن المباراة انتهت.", "وغادر اللاعبون."]
+
+
+@pytest.mark.parametrize("number", ["1", "12", "٣", "(4)"])
+def test_a_numbered_list_item_stays_with_its_text(number: str) -> None:
+    text = f"{number}. تعزيز التعاون بين البلدين."
+    assert texts(text) == [text]
+
+
+def test_a_numbered_list_keeps_one_sentence_per_item() -> None:
+    text = "البنود:\n1. وقف إطلاق النار.\n2. تبادل الأسرى. ثم الانسحاب."
+    assert texts(text) == ["البنود:", "1. وقف إطلاق النار.", "2. تبادل الأسرى.", "ثم الانسحاب."]
+
+
+@pytest.mark.parametrize(("opening", "closing"), [("«", "»"), ("“", "”"), ('"', '"')])
+def test_a_semicolon_inside_a_quotation_does_not_split_it(opening: str, closing: str) -> None:
+    quote = f"قال الوزير: {opening}نريد السلام؛ ولا نريد الحرب{closing} ثم غادر."
+    assert texts(f"{quote} وعاد المراسل؛ ثم كتب.") == [quote, "وعاد المراسل؛", "ثم كتب."]
+
+
+@pytest.mark.parametrize("line", ["***", "* * *", "—", "\u200f\u200e", "\u2060\u200b\u200f", "•••", "###"])
+def test_a_separator_or_invisible_line_is_its_own_paragraph(line: str) -> None:
+    text = f"انتهى الجزء الأول.\n{line}\nوبدأ الجزء الثاني."
+    assert texts(text) == ["انتهى الجزء الأول.", line.strip(), "وبدأ الجزء الثاني."]
+
+
+_NEWSWIRE = st.lists(
+    st.sampled_from([
+        "قال", "الوزير", "عمومًا", "العربيَّة", "2014م", "1440هـ", "د\u202a.\u202c", "«إي.إس.بي.إن»", "1.", "٢.",
+        "؛", ".", "؟", "«", "»", '"', "***", "\u200f", "\u200e", "\u2067", "\u2069", "\n", "\r\n", " ", "،", "ـ",
+        "\u0651", "\u064b", "وكازاخستان", "...",
+    ]),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_NEWSWIRE, limit=st.integers(min_value=1, max_value=80))
+def test_newswire_text_with_marks_bidi_separators_and_lists_keeps_every_invariant(text: str, limit: int) -> None:
+    assert all(len(piece) <= limit for piece in texts(text, limit=limit))

@@ -1,0 +1,1 @@
+"""Evaluations on public corpora: `python -m eval.arabic` scores the Arabic text functions (see EVALUATION.md)."""
