@@ -91,8 +91,12 @@ def split_proclitic(words: Sequence[str], attested: set[str], previous: str = ""
         return 0, ""
     for removed, restored in clitic_splits(head, minimum=2):
         stem = restored + head[removed:]
-        if " ".join([stem, *rest]) in known_names() or stem in known_names():
+        # `ك` and `ف` alone rarely stand before a name (`كلاوس` is not `ك` + `لاوس`); `لل` reads as `ل` + `ال`
+        # unless a known name starts with `ل` (`للبنان`).
+        if (" ".join([stem, *rest]) in known_names() or stem in known_names()) and set(head[:removed]) & set("وبل"):
             return removed, restored
+        if not restored and head[removed - 1 : removed + 1] == "لل":
+            continue
         if len(stem) >= MIN_STEM and stem in attested:
             # The attested form may carry an unambiguous clitic itself: `وللمنظمة` after `للمنظمة`.
             more, restored_more = unambiguous_split(stem)

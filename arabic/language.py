@@ -9,25 +9,39 @@ under a lock, so sessions that start at the same time all get a complete one.
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
-from arabic.text import ARABIC_ONLY, PASHTO, PERSIAN, SORANI, URDU, fold, is_arabic_letter
+from arabic.text import ARABIC_ONLY, IGNORABLE, PASHTO, PERSIAN, SORANI, URDU, ZWNJ, fold, is_arabic_letter
 from core.errors import InputError, NotArabic
 from core.types import Language
 
 MIXED_BELOW = 0.8
 SAME_SCRIPT = {"fa": "Persian", "ur": "Urdu", "ps": "Pashto", "ckb": "Kurdish (Sorani)"}
-# Words written with a language's own letters must make up this share of the words (and be at least two in a
-# text of more than four words), so one Kurdish or Pashto name quoted in an Arabic article does not rename it.
+# Words written with a language's own letters, or its own little words, must make up this share of the words
+# (and be at least two in a text of more than four words), so one Kurdish or Pashto name quoted in an Arabic
+# article does not rename it.
 OWN_WORDS_SHARE = 0.15
 _OWN = {"ckb": SORANI, "ps": PASHTO, "ur": URDU}
-# Words that only one of the two languages uses, folded: they decide when the letters do not.
-_PERSIAN_WORDS = frozenset(fold(word) for word in "است را این آن که از می های برای شد بود هم یک".split())
+# Little words that only one of the neighbouring languages uses (none is an Arabic word, in any dialect), folded.
+_OWN_WORDS = {
+    "ps": "د په پۀ ته دی دئ هغه هغوی دوی لپاره زه موږ تاسو وايي کړی شوی نۀ کوم خپل دغه یو ستا زما مونږ",
+    "ur": "ہے ہیں کے کی سے نے کو میں اور یہ وہ تھا تھی گیا بہت اچھا ہو جو پر لیے کیا گے",
+    "ckb": "",
+}
+_OWN_WORDS_FOLDED = {code: frozenset(fold(word) for word in words.split()) for code, words in _OWN_WORDS.items()}
+_PERSIAN_WORDS = frozenset(fold(word) for word in (
+    "است را این آن که از می های برای شد شدم شده شدند بود بودم بودند هستم هست نیست کرد کردم کرده کند کنم دارد "
+    "دارم باید خیلی چه چرا کجا آنها شما با در نه تا اگر ولی خود همه چیزی"
+).split())
 _ARABIC_WORDS = frozenset(fold(word) for word in "في من على إلى أن التي الذي هذا هذه قال كان عن مع".split())
+# Handles, hashtags, links and addresses say nothing about the language of the text around them.
+_NOT_PROSE = re.compile(r"[@#]\w+|https?://\S+|www\.\S+|\S+@\S+")
+_WORD = re.compile(r"[^\W\d_]+")
 
 _lock = threading.Lock()
 _factory: DetectorFactory | None = None
@@ -56,14 +70,22 @@ def _langdetect(text: str) -> tuple[str, float]:
     return best.lang, float(best.prob)
 
 
-def _arabic_script_language(letters: list[str], text: str) -> tuple[str, float]:
+def _arabic_script_language(text: str) -> tuple[str, float]:
     """The language of text written mostly in Arabic script, with the share of its telling words or letters."""
-    words = [fold(word) for word in text.split()]
-    own = {code: sum(any(char in alphabet for char in word) for word in words) for code, alphabet in _OWN.items()}
+    written = _WORD.findall(IGNORABLE.sub("", text))
+    words = [fold(word) for word in written]
+    if not words:
+        return "ar", 0.0
+    own = {
+        code: sum(folded in _OWN_WORDS_FOLDED[code] or any(char in alphabet for char in word)
+                  for word, folded in zip(written, words))
+        for code, alphabet in _OWN.items()
+    }
     code = max(own, key=own.__getitem__)
     if own[code] >= max(1 if len(words) <= 4 else 2, OWN_WORDS_SHARE * len(words)):
         return code, own[code] / len(words)
-    persian = sum(char in PERSIAN for char in letters) + sum(word in _PERSIAN_WORDS for word in words)
+    letters = "".join(written)
+    persian = sum(char in PERSIAN for char in letters) + text.count(ZWNJ) + sum(w in _PERSIAN_WORDS for w in words)
     arabic = sum(char in ARABIC_ONLY for char in letters) + sum(
         word in _ARABIC_WORDS or (word.startswith("ال") and len(word) > 3) for word in words
     )
@@ -77,9 +99,9 @@ def detect_language(text: str) -> Language:
     letters = [char for char in text if unicodedata.category(char).startswith("L")]
     if not letters:
         raise InputError("The text has no letters (only digits, punctuation or symbols): paste an Arabic article.")
-    arabic = [char for char in letters if is_arabic_letter(char)]
-    share = len(arabic) / len(letters)
-    code, probability = _arabic_script_language(arabic, text) if share >= 0.5 else _langdetect(text)
+    prose = [char for char in _NOT_PROSE.sub(" ", text) if unicodedata.category(char).startswith("L")] or letters
+    share = sum(map(is_arabic_letter, prose)) / len(prose)
+    code, probability = _arabic_script_language(text) if share >= 0.5 else _langdetect(text)
     return Language(code=code, probability=round(probability, 4), arabic_share=round(share, 4))
 
 

@@ -25,8 +25,9 @@ _SCRIPT_RANGES = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0xFB50,
 
 # Letters that tell the languages written in Arabic script apart (Arabic news copy uses none of the others).
 ARABIC_ONLY = frozenset("ةىيك")  # ta marbuta, alef maqsura, dotted ya, Arabic kaf
+ZWNJ = "\u200c"  # joins Persian compounds (`دست‌ها`); Arabic copy does not use it
 PERSIAN = frozenset("پچژگکی")  # shared by Persian, Urdu, Pashto and Kurdish
-URDU = frozenset("ٹڈڑںےۓھہۃ")
+URDU = frozenset("ٹڈڑںےۓ")  # not `ھ` `ہ`: Gulf tweets write them for a plain ha
 PASHTO = frozenset("ټډړږښګڼځڅېۍ")
 SORANI = frozenset("ڕڵێۆەڤ")
 
@@ -117,13 +118,16 @@ def clitic_splits(word: str, minimum: int = MIN_STEM) -> list[tuple[int, str]]:
 
 def unambiguous_split(word: str) -> tuple[int, str]:
     """A proclitic that needs no other evidence, or `(0, "")`: `لل` before a stem (`للأمم` → `الأمم`), a clitic
-    before the article (`والعراق` → `العراق`), or a clitic before a hamza alef, which no name starts after
-    (`وأنقرة`, `لإسرائيل`): the letters are read in the unfolded `word`."""
+    before the article (`والعراق` → `العراق`), a clitic before a hamza alef, which no name starts after
+    (`وأنقرة`, `لإسرائيل`), or a doubled `ب ف ك`: the letters are read in the unfolded `word`."""
     folded = fold(word)
+    if len(folded) > MIN_STEM and folded[0] == folded[1] and folded[0] in "بفك":
+        return 1, ""  # no name starts with `بب`: `ببرشلونة` is `ب` + `برشلونة`
     for removed, restored in clitic_splits(folded):
         stem = restored + folded[removed:]
         if stem.startswith(ARTICLE):
-            if len(stem) - len(ARTICLE) >= MIN_STEM:  # `والد` is a word, not `و` + `الد`
+            # `والد` is a word, not `و` + `الد`; `فالنسيا` and `كاليفورنيا` are names, not `ف`/`ك` + article.
+            if len(stem) - len(ARTICLE) >= MIN_STEM and not set(folded[:removed]) <= set("فك"):
                 return removed, restored
             continue
         if _letters(word)[removed] in VARIANTS["ا"][:3]:
