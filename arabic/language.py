@@ -36,9 +36,10 @@ _OWN_WORDS = {
 _OWN_WORDS_FOLDED = {code: frozenset(fold(word) for word in words.split()) for code, words in _OWN_WORDS.items()}
 _PERSIAN_WORDS = frozenset(fold(word) for word in (
     "است را این آن که از می های برای شد شدم شده شدند بود بودم بودند هستم هست نیست کرد کردم کرده کند کنم دارد "
-    "دارم باید خیلی چه چرا کجا آنها شما با در نه تا اگر ولی خود همه چیزی"
+    "دارم باید خیلی چه چرا کجا آنها شما با در نه تا اگر ولی خود همه چیزی بله هنوز مرا خانه"
 ).split())
-_ARABIC_WORDS = frozenset(fold(word) for word in "في من على إلى أن التي الذي هذا هذه قال كان عن مع".split())
+# Not `من`: Persian writes it for "I".
+_ARABIC_WORDS = frozenset(fold(word) for word in "في على إلى أن التي الذي هذا هذه قال كان عن مع".split())
 # Handles, hashtags, links and addresses say nothing about the language of the text around them.
 _NOT_PROSE = re.compile(r"[@#]\w+|https?://\S+|www\.\S+|\S+@\S+")
 _WORD = re.compile(r"[^\W\d_]+")

@@ -135,14 +135,24 @@ def _word_before(text: str, position: int, start: int) -> tuple[int, str]:
 
 
 def _is_acronym(text: str, stop: int, end: int) -> bool:
-    """Whether the stop at `stop` joins the short pieces of a dotted acronym: `إي.إس.بي.إن`, `إيه.بي.سي`."""
-    left = right = stop
-    while left > 0 and not text[left - 1].isspace():
-        left -= 1
-    while right < end and not text[right].isspace():
-        right += 1
-    pieces = [piece for piece in re.split(r"[^\w\u0640\u064b-\u065f\u0670]+", text[left:right]) if piece]
-    return len(pieces) > 1 and all(sum(not is_mark(char) for char in piece) <= 3 for piece in pieces)
+    """Whether the stop at `stop`, glued to the next word, joins the pieces of a dotted acronym: `إي.إس.بي.إن`,
+    `إف.سي.فولندام` (a short piece before the stop, and a short piece after it or another stop before)."""
+    before, start = _letters_back(text, stop)
+    if before > 3:
+        return False
+    after = 0
+    while stop + 1 + after < end and (text[stop + 1 + after].isalpha() or is_mark(text[stop + 1 + after])):
+        after += 1
+    return after <= 3 or (start > 0 and text[start - 1] == "." and _letters_back(text, start - 1)[0] <= 3)
+
+
+def _letters_back(text: str, position: int) -> tuple[int, int]:
+    """The letters of the word ending at `position` (marks skipped) and where that word starts."""
+    letters = 0
+    while position > 0 and (text[position - 1].isalpha() or is_mark(text[position - 1])):
+        letters += not is_mark(text[position - 1])
+        position -= 1
+    return letters, position
 
 
 def _fit(text: str, span: Span, measure: Measure, limit: int) -> Iterator[Span]:

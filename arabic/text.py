@@ -127,7 +127,8 @@ def unambiguous_split(word: str) -> tuple[int, str]:
         stem = restored + folded[removed:]
         if stem.startswith(ARTICLE):
             # `والد` is a word, not `و` + `الد`; `فالنسيا` and `كاليفورنيا` are names, not `ف`/`ك` + article.
-            if len(stem) - len(ARTICLE) >= MIN_STEM and not set(folded[:removed]) <= set("فك"):
+            clitic = folded[:removed].removesuffix(ARTICLE)
+            if len(stem) - len(ARTICLE) >= MIN_STEM and not set(clitic) <= set("فك"):
                 return removed, restored
             continue
         if _letters(word)[removed] in VARIANTS["ا"][:3]:
@@ -146,7 +147,7 @@ _NAMES = Path(__file__).with_name("names")
 
 @cache
 def known_names() -> frozenset[str]:
-    """Folded shipped names of places and organisations (`names/*.txt` say where each list comes from)."""
+    """Folded shipped names of places, organisations and people (`names/*.txt` say where each list comes from)."""
     names: set[str] = set()
     for path in sorted(_NAMES.glob("*.txt")):
         for line in path.read_text(encoding="utf-8").splitlines():

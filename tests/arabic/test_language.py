@@ -44,6 +44,7 @@ def test_sorani_kurdish_is_named_kurdish(text: str) -> None:
     ("دیروز با دوستم به سینما رفتیم.", "fa"),
     ("این کتاب را خواندم.", "fa"),
     ("او گفت که می آید.", "fa"),
+    ("من به خانه رفتم.", "fa"),
     ("آج موسم بہت اچھا ہے۔", "ur"),
     ("وہ کل لاہور جائیں گے۔", "ur"),
 ])
@@ -60,6 +61,8 @@ def test_persian_and_urdu_sentences_are_refused_even_short(text: str, code: str)
     "الحمد لله",
     "قال الوزير إن الاجتماع كان مثمرا.",
     "زار الوفد السليمانية وهولێر أمس.",  # one Kurdish spelling inside Arabic news
+    "@news_room_24 @AhmedK #BreakingNews https://t.co/x1 وصل الوفد",  # handles and links are not prose
+    "ماعليھ ولا يھمك",  # a Gulf tweet writing ha as Urdu's `ھ`
 ])
 def test_arabic_in_every_dialect_is_accepted(text: str) -> None:
     assert detect_language(text).code == "ar"

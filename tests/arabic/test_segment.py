@@ -251,7 +251,7 @@ def test_bidi_marks_around_an_abbreviation_stop_do_not_split(mark: str) -> None:
     assert texts(text) == [text]
 
 
-@pytest.mark.parametrize("acronym", ["«إي.إس.بي.إن»", "إيه.بي.سي", "«سي.إن.إن»", "بي.بي.سي"])
+@pytest.mark.parametrize("acronym", ["«إي.إس.بي.إن»", "إيه.بي.سي", "«سي.إن.إن»", "بي.بي.سي", "«إتش.بي.أوروبا»"])
 def test_dotted_acronyms_in_arabic_letters_stay_whole(acronym: str) -> None:
     text = f"ذكرت شبكة {acronym} أن المباراة انتهت. وغادر اللاعبون."
     assert texts(text) == [f"ذكرت شبكة {acronym} أن المباراة انتهت.", "وغادر اللاعبون."]
