@@ -116,7 +116,9 @@ class Analysis:
 
 @dataclass(frozen=True)
 class Finished:
-    """A finished analysis and when it finished (the export's "Generated" time), kept in the session."""
+    """A finished analysis and when it finished (the export's "Generated" time), kept in the session; `entry` is
+    its id in the history once saved (where marks of its checks are kept too)."""
 
     analysis: Analysis
     generated: datetime
+    entry: int | None = None
