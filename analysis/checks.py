@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from analysis.numbers import Number, find_numbers, show_value, unmatched, values_of
-from arabic.grouping import attested_words, group_entities, normalize, strip_proclitic
+from arabic.grouping import group_entities, normalize, strip_proclitic
 from core.types import Analysis, Check, Entity, Summary
 from models.translate import UNTRANSLATED
 
@@ -112,7 +112,7 @@ def _unsupported_names(analysis: Analysis, summary: str, mentions: Sequence[Enti
     grouped, _ = group_entities(f"{analysis.text}\n\n{summary}", [*analysis.entities, *shifted])
     in_article = {entity.group for entity in grouped if entity.start < offset}
     words = [word for word in map(normalize, analysis.text.split()) if word]
-    attested = attested_words(analysis.text)
+    attested = set(words)
     for entity in grouped:
         if entity.start >= offset and entity.group not in in_article and not _written_in(entity.text, words,
                                                                                           attested):
