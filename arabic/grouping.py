@@ -113,9 +113,14 @@ def strip_proclitic(word: str, attested: set[str], previous: str = "") -> str:
     return restored + word[removed:]
 
 
-def attested_words(mentions: Iterable[Entity]) -> set[str]:
-    """The folded words of every mention: the names this article itself vouches for."""
+def mention_words(mentions: Iterable[Entity]) -> set[str]:
+    """The folded words of every mention: the names this article itself vouches for (grouping's evidence)."""
     return {word for mention in mentions for word in _LETTERS.findall(fold(mention.text))}
+
+
+def attested_words(text: str, mentions: Iterable[Entity] = ()) -> set[str]:
+    """The folded words of `text` plus those of every mention: what an article contains, names or not."""
+    return set(_LETTERS.findall(fold(text))) | mention_words(mentions)
 
 
 def _previous_word(text: str, start: int) -> str:
@@ -171,7 +176,7 @@ def group_entities(
     Mentions keep their offsets and text: `entity.text == text[entity.start:entity.end]` still holds.
     """
     kept = _without_overlaps(mentions)
-    attested = attested_words(kept)
+    attested = mention_words(kept)
     ids: dict[str, int] = {}
     surfaces: list[Counter[str]] = []
     labels: list[Counter[str]] = []

@@ -10,6 +10,7 @@ from arabic.grouping import (
     attested_words,
     group_entities,
     map_label,
+    mention_words,
     normalize,
     strip_proclitic,
 )
@@ -137,10 +138,11 @@ def test_no_proclitic_follows_a_preposition() -> None:
     assert strip_proclitic("وجده", {"جده"}) == "جده"
 
 
-def test_attested_words_are_the_folded_words_of_the_mentions() -> None:
+def test_grouping_evidence_is_the_folded_words_of_the_mentions_not_of_the_article() -> None:
     text = "زار كوفي أنان وفي يده رسالة إلى الأمم المتحدة."
     mentions = [mention(text, "كوفي أنان", label="PER"), mention(text, "الأمم المتحدة", label="ORG")]
-    assert attested_words(mentions) == {"كوفي", "انان", "الامم", "المتحده"}
+    assert mention_words(mentions) == {"كوفي", "انان", "الامم", "المتحده"}
+    assert {"وفي", "يده", "كوفي"} <= attested_words(text, mentions)
 
 
 def test_seed_article_groups_kazakhstan_with_its_conjunction_form(seed_text: str) -> None:
