@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from arabic.grouping import normalize
+from arabic.text import MARKS, TATWEEL
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
 # Group separators need exactly three digits after them; `2,5` (a comma decimal in some Arabic typing) is read both
@@ -25,7 +26,7 @@ _FIGURE = re.compile(
     r"(?P<percent>\s?[%٪]|\s*(?:في\s?ال|بال)م[ئا]ئ?[ةه]|\s*per\s?cent)?",
     re.IGNORECASE,
 )
-_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u0640"
+_MARKS = MARKS + TATWEEL
 _WORD = re.compile(rf"(?:[^\W\d_]|[{_MARKS}])+")
 # "Per cent" written out after a number word (`خمسة في المئة`): `المئة` there is not the number 100.
 _PERCENT_WORDS = re.compile(r"(?:في\s?ال|بال)م[ئا]ئ?[ةه]")

@@ -160,3 +160,13 @@ def known_names() -> frozenset[str]:
 def known_first_words() -> frozenset[str]:
     """The first word of every known name: evidence that a stem after a proclitic starts a name."""
     return frozenset(name.split()[0] for name in known_names())
+
+
+# --- model input ----------------------------------------------------------------------------------------------
+
+def strip_marks(text: str) -> tuple[str, tuple[int, ...]]:
+    """`text` without harakat, tatweel and invisible controls (what CAMeLBERT saw in training), and the offset in
+    `text` of every kept character plus `len(text)`, so a span `[i, j)` of the result is
+    `text[offsets[i]:offsets[j - 1] + 1]`: `strip_marks("عُمان")` gives `("عمان", (0, 2, 3, 4, 5))`."""
+    kept = [i for i, char in enumerate(text) if not IGNORABLE.match(char)]
+    return "".join(text[i] for i in kept), (*kept, len(text))

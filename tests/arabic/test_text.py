@@ -8,11 +8,13 @@ from hypothesis import strategies as st
 
 from arabic.search import fold as search_fold
 from arabic.text import (
+    IGNORABLE,
     fold,
     has_words,
     is_arabic_letter,
     known_names,
     search_form,
+    strip_marks,
     unambiguous_split,
 )
 
@@ -63,3 +65,15 @@ def test_unambiguous_proclitics_need_no_other_evidence(word: str, expected: tupl
 
 def test_shipped_names_are_folded_and_hold_short_forms_cldr_lacks() -> None:
     assert {"بريطانيا", "ليبيا", "الولايات المتحده", "بكين"} <= known_names()
+
+
+@given(st.text(alphabet="بتعُمان\u064b\u0651\u0640\u200f\u202a\u202c .", max_size=40), st.data())
+def test_stripped_model_input_maps_every_span_back_onto_the_article(text: str, data: st.DataObject) -> None:
+    stripped, offsets = strip_marks(text)
+    assert not IGNORABLE.search(stripped)
+    assert len(offsets) == len(stripped) + 1 and offsets[-1] == len(text)
+    if stripped:
+        i = data.draw(st.integers(0, len(stripped) - 1))
+        j = data.draw(st.integers(i + 1, len(stripped)))
+        span = text[offsets[i] : offsets[j - 1] + 1]
+        assert IGNORABLE.sub("", span) == stripped[i:j]
