@@ -36,7 +36,7 @@ _OWN_WORDS = {
 _OWN_WORDS_FOLDED = {code: frozenset(fold(word) for word in words.split()) for code, words in _OWN_WORDS.items()}
 _PERSIAN_WORDS = frozenset(fold(word) for word in (
     "است را این آن که از می های برای شد شدم شده شدند بود بودم بودند هستم هست نیست کرد کردم کرده کند کنم دارد "
-    "دارم باید خیلی چه چرا کجا آنها شما با در نه تا اگر ولی خود همه چیزی بله هنوز مرا خانه"
+    "دارم باید خیلی چه چرا کجا آنها شما با در نه تا اگر ولی خود همه چیزی بله هنوز مرا خانه خواهم دوست ندارم نشان"
 ).split())
 # Not `من`: Persian writes it for "I".
 _ARABIC_WORDS = frozenset(fold(word) for word in "في على إلى أن التي الذي هذا هذه قال كان عن مع".split())
