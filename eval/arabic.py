@@ -12,13 +12,16 @@ import argparse
 import json
 import platform
 import re
+import shutil
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from itertools import combinations
 from pathlib import Path
 
+import arabic.text
 from arabic.grouping import group_entities
 from arabic.language import detect_language
 from arabic.segment import segment
@@ -141,6 +144,22 @@ def score_grouping(articles: list[tuple[str, list[Entity]]]) -> dict[str, float 
     return dict(tally)
 
 
+def score_grouping_with(articles: list[tuple[str, list[Entity]]], lists: tuple[str, ...]) -> dict[str, float | int]:
+    """`score_grouping` with only some of the shipped name lists (`arabic/names/<list>.txt`), to show what each
+    adds; the evaluation swaps the folder the text module reads, then puts it back."""
+    shipped = arabic.text._NAMES
+    with tempfile.TemporaryDirectory() as folder:
+        for name in lists:
+            shutil.copy(shipped / f"{name}.txt", folder)
+        arabic.text._NAMES = Path(folder)
+        arabic.text.known_names.cache_clear()
+        try:
+            return score_grouping(articles)
+        finally:
+            arabic.text._NAMES = shipped
+            arabic.text.known_names.cache_clear()
+
+
 # --- segmentation ---------------------------------------------------------------------------------------------
 
 def score_treebank(sentences: list[str], per_paragraph: int = 10) -> dict[str, int]:
@@ -245,7 +264,12 @@ def _processor() -> str:
 def run(external: Path) -> Report:
     report = Report(datetime.now(UTC), platform.node(), platform.platform(), _processor())
     anercorp = external / "ANERcorp" / "ANERCorp"
-    if anercorp.exists():
+    if anercorp.exists() and hasattr(arabic.text, "_NAMES"):
+        articles = list(anercorp_articles(anercorp))
+        report.grouping = score_grouping(articles)
+        for lists in ((), ("cldr",), ("cldr", "newsroom")):
+            report.ablation["+".join(lists) or "no name list"] = score_grouping_with(articles, lists)
+    elif anercorp.exists():
         report.grouping = score_grouping(list(anercorp_articles(anercorp)))
     report.treebank = score_treebank(lines("ar_pud.txt"))
     news = external / "SaudiNewsNet" / "2015-07-21.json"
