@@ -101,8 +101,8 @@ class Report:
             lines += ["", "## Grouping with fewer name lists", "",
                       "The shipped lists are `cldr` (Unicode CLDR), `newsroom` (places and organisations) and `given`",
                       "(given names). `newsroom` was written after seeing the first page of ANERcorp (one of its",
-                      "entries, `تل أبيب`, is on it) and `given` after reading the ANERcorp misses, so the `cldr` row is",
-                      "the fairest figure for unseen text.", "",
+                      "entries, `تل أبيب`, is on it) and `given` after reading the ANERcorp misses, so the `cldr`",
+                      "row is the fairest figure for unseen text.", "",
                       "| lists | correct display | letter lost | clitic reduced, bare absent | pair precision "
                       "| pair recall |",
                       "|---|---|---|---|---|---|"]
