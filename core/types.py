@@ -8,7 +8,8 @@ from datetime import datetime
 
 @dataclass(frozen=True)
 class Language:
-    """What `langdetect` made of the text, plus the share of letters written in Arabic script."""
+    """The detected language (named by its letters in Arabic script, else by langdetect), how clearly, and the
+    share of letters written in Arabic script."""
 
     code: str
     probability: float
