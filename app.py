@@ -2,18 +2,18 @@
 
 Run with `streamlit run app.py`. Models are chosen by `KHULASA_*` variables (see `models/settings.py`); server,
 theme and log options live in `.streamlit/config.toml`; its `logger.level` applies to Khulasa's own log lines
-(model loads, failed analyses) too. The finished analysis stays in the session, so filtering, downloading or
-moving a slider never runs the models again; only Analyse does.
+(model loads, failed analyses) too. Analyse starts the analysis in a worker thread (`analysis.worker`) and the
+results area shows its snapshots as they come, so any click during it only redraws the page. The finished
+analysis stays in the session, so filtering, downloading or moving a slider never runs the models again.
 """
 
 import streamlit as st
 
 from components.article_input import article_input
 from components.batch import batch_expander
-from components.desk import open_desk, show
+from components.desk import results_area
 from components.history import history_sidebar, open_history, save_finished
-from components.panels import entity_table, export_panel
-from components.progress import run_analysis
+from components.progress import ended_run, forget_run, start_analysis
 from components.resources import current_settings, show_khulasa_log
 from components.sidebar import diagnostics_sidebar, settings_sidebar
 from components.upload import upload_input, uploaded_source
@@ -34,24 +34,18 @@ with paste:
     request = article_input(settings, key="article")
 batch_expander(settings, options, history, key="batch")
 
-progress = st.container()
-finished = st.session_state.get("finished")
-if request or finished:
-    desk = open_desk(finished.analysis if finished else None, key="desk")
-    if request:
-        with progress:
-            fresh = run_analysis(request, settings, options, on_snapshot=lambda snapshot: show(desk, snapshot))
-        st.session_state.runs = st.session_state.get("runs", 0) + 1
-        if fresh:
-            st.session_state.finished = finished = fresh
-            upload = uploaded_source(request.text, key="upload")
-            save_finished(history, fresh, title=upload.title if upload else "", source=upload.name if upload else None)
-    if finished:
-        show(desk, finished.analysis)
-        st.subheader("Entities")
-        entity_table(finished.analysis, labels=desk.labels, key="table")
-        st.subheader("Export")
-        export_panel(finished.analysis, generated=finished.generated, key="export")
+if request:
+    start_analysis(request, settings, options, key="analysis")
+    st.session_state.runs = st.session_state.get("runs", 0) + 1
+    st.session_state["analysis-upload"] = uploaded_source(request.text, key="upload")
+ended = ended_run(key="analysis")
+if ended is not None and ended.finished is not None:
+    st.session_state.finished = ended.finished
+    upload = st.session_state.get("analysis-upload")
+    save_finished(history, ended.finished, title=upload.title if upload else "", source=upload.name if upload else None)
+results_area(options, run_key="analysis", slot="finished", key="desk")
 
-history_sidebar(history, slot="finished", text_key="article-text", key="history")
+finished = st.session_state.get("finished")
+history_sidebar(history, slot="finished", text_key="article-text", on_open=lambda: forget_run("analysis"),
+                key="history")
 diagnostics_sidebar(finished.analysis if finished else None, runs=st.session_state.get("runs", 0))

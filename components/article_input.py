@@ -1,8 +1,10 @@
 """The input panel: the article box (right to left), a sample, a counter, and the checks before an analysis.
 
-The text lives in `st.session_state[f"{key}-text"]`, so nothing pasted is lost across reruns. The box sits in a
-form, so Ctrl+Enter (⌘+Enter) submits it like the Analyse button. Text that is not Arabic, or Arabic mixed with
-much of another script, gets a warning and an "Analyse anyway" button; empty text gets a hint, never an exception.
+The text lives in `st.session_state[f"{key}-text"]`, so nothing pasted is lost across reruns. The box is not in a
+form, so the counter below it follows the text each time the box hands it over (when it loses focus, or on
+Ctrl+Enter); text over the size limit says so at once and the Analyse button is disabled with the reason. Text
+that is not Arabic, or Arabic mixed with much of another script, gets a warning and an "Analyse anyway" button;
+empty text gets a hint, never an exception.
 """
 
 from __future__ import annotations
@@ -46,15 +48,19 @@ class Pending:
 def article_input(settings: Settings, *, key: str) -> Request | None:
     """Render the input panel; return the request to analyse on this run, if one passed the checks."""
     st.html(TPL_STYLE.format(key=key, fonts=ARABIC_FONTS))
-    with st.form(f"{key}-form", border=False):
-        st.text_area("Arabic article", key=f"{key}-text", height=280, placeholder="الصق نص الخبر هنا…",
-                     help="Paste the article's text. Ctrl+Enter analyses it.")
-        st.form_submit_button("Analyse", type="primary", icon=":material/auto_awesome:", on_click=_submit,
-                              args=(key,))
+    st.text_area("Arabic article", key=f"{key}-text", height=280, placeholder="الصق نص الخبر هنا…",
+                 help="Paste the article's text, then press Analyse.")
     text = st.session_state.get(f"{key}-text", "")
-    counter, sample = st.columns([3, 1], vertical_alignment="center")
-    counter.caption(f"{len(text):,} characters · {len(text.split()):,} words")
+    over = len(text) > settings.max_chars
+    counter, sample, analyse = st.columns([4, 1, 1], vertical_alignment="center")
+    counter.caption(f"{len(text):,} of at most {settings.max_chars:,} characters · {len(text.split()):,} words")
     sample.button("Load sample", key=f"{key}-sample", on_click=_load_sample, args=(key,), width="stretch")
+    reason = f"Too long: {len(text) - settings.max_chars:,} characters over the limit." if over else None
+    analyse.button("Analyse", key=f"{key}-analyse", type="primary", icon=":material/auto_awesome:", on_click=_submit,
+                   args=(key,), disabled=over, width="stretch", help=reason or "Analyse the text in the box.")
+    if over:
+        st.warning(f"The text is {len(text):,} characters long; the limit is {settings.max_chars:,}. Split the "
+                   "article and analyse it in parts.", icon=":material/content_cut:")
     return _checked(settings, key=key)
 
 

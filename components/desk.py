@@ -1,56 +1,98 @@
-"""The results area: problems on top, the highlighted article on the left, summary and translation on the right.
+"""The results area: the summary on top, the highlighted article beside its translation, then the entity table
+and the export.
 
-The panels that stream (everything without a widget) live in `st.empty()` slots, so each `Analysis` snapshot
-replaces the previous one in place: entities and the first translated sentences appear before the summary.
-The problems slot holds one error per model problem; their number is the same in every snapshot of an
-analysis, so refilling it never leaves a stale one behind.
+It is a fragment: while an analysis runs in its worker, the fragment redraws itself every `REFRESH_S` seconds from
+the run's latest snapshot, and its own widgets (the entity filter, Cancel) rerun only the fragment. A click
+elsewhere reruns the page, which draws the fragment again from the same run: nothing is lost. When the run ends,
+the fragment reruns the whole page once, so the page can keep the result (history, diagnostics).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
-from components.panels import entities_panel, entity_filter, problems_panel, summary_panel, translation_panel
-from core.types import Analysis
+from analysis.pipeline import Options
+from analysis.worker import CANCELLED, RunView
+from components.panels import (
+    entities_panel,
+    entity_filter,
+    entity_table,
+    export_panel,
+    problems_panel,
+    summary_panel,
+    translation_panel,
+)
+from components.progress import cancel_run, current_run, stage_label
+from core.types import Analysis, Finished
+
+REFRESH_S = 0.5
+SETTINGS_CHANGED = "The summary settings changed: they apply to the next analysis (press Analyse)."
 
 
-@dataclass(frozen=True)
-class Desk:
-    """The slots of the results area and the entity types the user chose to see."""
-
-    problems: DeltaGenerator
-    entities: DeltaGenerator
-    summary: DeltaGenerator
-    translation: DeltaGenerator
-    labels: tuple[str, ...]
+def results_area(options: Options, *, run_key: str, slot: str, key: str) -> None:
+    """Draw the results of the run in progress, else of the finished analysis in `st.session_state[slot]`."""
+    running = current_run(key=run_key) is not None
+    st.fragment(_results, run_every=REFRESH_S if running else None)(options, run_key=run_key, slot=slot, key=key)
 
 
-def open_desk(previous: Analysis | None, *, key: str) -> Desk:
-    """Lay out the results area (two columns) and return its slots, empty."""
-    problems = st.empty()
+def _results(options: Options, *, run_key: str, slot: str, key: str) -> None:
+    run = current_run(key=run_key)
+    view = run.view() if run is not None else None
+    if view is not None and view.ended:
+        st.rerun()  # the page takes the result, then draws this area again
+    ended: RunView | None = st.session_state.get(f"{run_key}-ended")
+    finished: Finished | None = st.session_state.get(slot)
+    if view is not None:
+        _running(view, key=run_key)
+        analysis = view.analysis
+    elif ended is not None and ended.state == CANCELLED and ended.analysis is not None:
+        st.info(f"Analysis cancelled after {ended.seconds:.1f} s; what was done is below. Your text is kept in "
+                "the box: press Analyse to run it again.", icon=":material/cancel:")
+        analysis = ended.analysis
+    else:
+        if ended is not None and ended.state == CANCELLED:
+            st.info("Analysis cancelled. Your text is kept in the box.", icon=":material/cancel:")
+        elif ended is not None and ended.error:
+            st.error(ended.error, icon=":material/error:")
+        analysis = finished.analysis if finished else None
+        if ended is not None and ended.finished is not None:
+            st.status(f"Done in {ended.seconds:.1f} s", state="complete", expanded=False)
+    used: Options | None = st.session_state.get(f"{run_key}-options")
+    if analysis is not None and used is not None and _summary_options(used) != _summary_options(options):
+        st.caption(SETTINGS_CHANGED)
+    if analysis is not None:
+        labels = desk(analysis, key=key)
+        if view is None and finished is not None and analysis is finished.analysis:
+            st.subheader("Entities")
+            entity_table(analysis, labels=labels, key="table")
+            st.subheader("Export")
+            export_panel(analysis, generated=finished.generated, key="export")
+
+
+def _running(view: RunView, *, key: str) -> None:
+    """The run's progress line and its Cancel button."""
+    line, cancel = st.columns([5, 1], vertical_alignment="center")
+    line.caption(f"{stage_label(view)} · {view.seconds:.0f} s")
+    cancel.button("Cancel", key=f"{key}-cancel", on_click=cancel_run, args=(key,), icon=":material/stop_circle:",
+                  width="stretch", help="Stop after the model call in progress; your text stays in the box.")
+
+
+def desk(analysis: Analysis, *, key: str) -> tuple[str, ...]:
+    """Problems, the summary, then the article with its entities beside the translation; returns the entity
+    types the user chose to see."""
+    problems_panel(analysis.problems)
+    st.subheader("Summary")
+    summary_panel(analysis)
     left, right = st.columns(2, gap="large")
     with left:
         st.subheader("Article and entities")
-        labels = entity_filter(previous, key=key)
-        entities = st.empty()
+        labels = entity_filter(analysis, key=key)
+        entities_panel(analysis, labels=labels)
     with right:
-        st.subheader("Summary")
-        summary = st.empty()
         st.subheader("Translation")
-        translation = st.empty()
-    return Desk(problems, entities, summary, translation, labels)
-
-
-def show(desk: Desk, analysis: Analysis) -> None:
-    """Fill (or refill) every slot from one snapshot; each streaming panel is one element, replaced whole."""
-    with desk.problems.container():
-        problems_panel(analysis.problems)
-    with desk.entities:
-        entities_panel(analysis, labels=desk.labels)
-    with desk.summary:
-        summary_panel(analysis)
-    with desk.translation:
         translation_panel(analysis)
+    return labels
+
+
+def _summary_options(options: Options) -> tuple[int, int]:
+    return options.summary_tokens, options.summary_beams

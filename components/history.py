@@ -7,6 +7,8 @@ written by a newer Khulasa) shows its message in the sidebar; the rest of the pa
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from core.errors import HistoryError
@@ -41,9 +43,11 @@ def save_finished(history: History | HistoryError, finished: Finished, *, title:
         st.warning(f"The analysis was not saved to the history: {error}", icon=":material/history:")
 
 
-def history_sidebar(history: History | HistoryError, *, slot: str, text_key: str, key: str) -> None:
-    """The "History" section: search, the saved analyses (newest first), open and delete. Opening one puts it
-    into `st.session_state[slot]` (as a `Finished`) and its text into `st.session_state[text_key]`."""
+def history_sidebar(history: History | HistoryError, *, slot: str, text_key: str, on_open: Callable[[], None],
+                    key: str) -> None:
+    """The "History" section: search, the saved analyses (newest first), open and delete. Opening one calls
+    `on_open`, then puts it into `st.session_state[slot]` (as a `Finished`) and its text into
+    `st.session_state[text_key]`."""
     with st.sidebar:
         st.header("History")
         if isinstance(history, HistoryError):
@@ -61,7 +65,7 @@ def history_sidebar(history: History | HistoryError, *, slot: str, text_key: str
         for entry in entries:
             title, delete = st.columns([5, 1], vertical_alignment="center")
             title.button(entry.title, key=f"{key}-open-{entry.id}", on_click=_reopen, width="stretch",
-                         args=(history, entry, slot, text_key, key), help=entry.snippet)
+                         args=(history, entry, slot, text_key, on_open, key), help=entry.snippet)
             delete.button("", key=f"{key}-delete-{entry.id}", icon=":material/delete:", on_click=_delete,
                           args=(history, entry.id, key), help="Delete from the history")
             title.caption(f"{entry.created:%Y-%m-%d %H:%M} UTC" + (f" · {entry.source}" if entry.source else ""))
@@ -70,7 +74,8 @@ def history_sidebar(history: History | HistoryError, *, slot: str, text_key: str
             st.error(problem, icon=":material/error:")
 
 
-def _reopen(history: History, entry: HistoryEntry, slot: str, text_key: str, key: str) -> None:
+def _reopen(history: History, entry: HistoryEntry, slot: str, text_key: str, on_open: Callable[[], None],
+            key: str) -> None:
     try:
         analysis = history.get(entry.id)
     except HistoryError as error:
@@ -79,6 +84,7 @@ def _reopen(history: History, entry: HistoryEntry, slot: str, text_key: str, key
     except KeyError:  # deleted in another session since the list was drawn
         st.session_state[f"{key}-problem"] = f"“{entry.title}” is no longer in the history."
         return
+    on_open()
     # The export keeps the time the analysis was made, not the time it was reopened.
     st.session_state[slot] = Finished(analysis, entry.created)
     st.session_state[text_key] = analysis.text

@@ -50,13 +50,14 @@ def entities_panel(analysis: Analysis, *, labels: Collection[str]) -> None:
 
 
 def summary_panel(analysis: Analysis) -> None:
-    """The Arabic summary and its English translation, or a note while it is being written."""
-    if analysis.stage != "done":
-        st.caption("The summary is being written…")
-    elif analysis.summary is None or not analysis.summary.ar.strip():
-        st.caption("No summary was produced (see the problems above).")
-    else:
+    """The Arabic summary and its English translation, or a note while it is being written (whenever in the
+    analysis that happens)."""
+    if analysis.summary is not None and analysis.summary.ar.strip():
         st.html(render_summary(analysis.summary, analysis.checks))
+    elif analysis.stage != "done":
+        st.caption("The summary is being written…")
+    else:
+        st.caption("No summary was produced (see the problems above).")
 
 
 def translation_panel(analysis: Analysis) -> None:

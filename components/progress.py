@@ -1,63 +1,88 @@
-"""Run one analysis under an `st.status` box that names each stage, handing every snapshot to the page."""
+"""Start an analysis in a worker (`analysis.worker`) and say how far it has got, whatever order the stages run in.
+
+The run lives in the session's state, so a rerun of the page (a click anywhere) finds it still working. It stops
+on Cancel, on a new Analyse, or soon after its browser tab is gone (Streamlit drops the session's connection).
+"""
 
 from __future__ import annotations
 
-import logging
-import time
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
 
 import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from analysis.pipeline import Options, analyze_stream
+from analysis.pipeline import Options, load_models
+from analysis.worker import AnalysisRun, RunView
 from components.article_input import Request
-from components.resources import shared_models
-from core.errors import KhulasaError
 from core.settings import Settings
-from core.types import Analysis, Finished
-
-log = logging.getLogger("khulasa.app")
+from core.types import Analysis
 
 
-def stage_label(analysis: Analysis, *, translating: bool = True) -> str:
-    """What the analysis is doing now, given the snapshot just produced, e.g. "Translation: 3/14 sentences"."""
+def start_analysis(request: Request, settings: Settings, options: Options, *, key: str) -> AnalysisRun:
+    """Cancel this session's run in progress, if any, and start one for `request` in its own thread."""
+    previous: AnalysisRun | None = st.session_state.get(f"{key}-run")
+    if previous is not None:
+        previous.cancel()
+    options = replace(options, force=request.force)
+    run = AnalysisRun(request.text, options, settings=settings, alive=session_alive(),
+                      load=lambda note: load_models(settings, strict=False, on_progress=note)).start()
+    st.session_state.pop(f"{key}-ended", None)
+    st.session_state[f"{key}-run"], st.session_state[f"{key}-options"] = run, options
+    return run
+
+
+def ended_run(*, key: str) -> RunView | None:
+    """This session's run if it has just ended: taken out of the session (once) and kept as `{key}-ended`."""
+    run = current_run(key=key)
+    view = run.view() if run is not None else None
+    if view is None or not view.ended:
+        return None
+    del st.session_state[f"{key}-run"]
+    st.session_state[f"{key}-ended"] = view
+    return view
+
+
+def forget_run(key: str) -> None:
+    """Cancel this session's run, if any, and drop what the last one left on screen (e.g. to reopen another)."""
+    cancel_run(key)
+    for suffix in ("run", "ended", "options"):
+        st.session_state.pop(f"{key}-{suffix}", None)
+
+
+def current_run(*, key: str) -> AnalysisRun | None:
+    return st.session_state.get(f"{key}-run")
+
+
+def cancel_run(key: str) -> None:
+    """Button callback: ask this session's run to stop after the model call in progress."""
+    run = current_run(key=key)
+    if run is not None:
+        run.cancel()
+
+
+def session_alive():
+    """A check, safe to call from any thread, that the browser session running this script is still connected."""
+    context = get_script_run_ctx()
+    if context is None or not Runtime.exists():
+        return lambda: True
+    runtime, session = Runtime.instance(), context.session_id
+    return lambda: bool(runtime.is_active_session(session))
+
+
+def stage_label(view: RunView) -> str:
+    """What the run is doing now, e.g. "Entities: 12 mentions · Translation: 3/14 sentences · Summary: writing…"."""
+    if view.analysis is None:
+        return view.note or "Loading models…"
+    return " · ".join(stage_parts(view.analysis))
+
+
+def stage_parts(analysis: Analysis) -> list[str]:
     total = len(analysis.sentences)
     translated = sum(bool(sentence.translation.strip()) for sentence in analysis.sentences)
-    if analysis.stage == "entities":
-        upcoming = f"translating {total} sentences" if translating else "writing the summary"
-        return f"Entities: {len(analysis.entities)} mentions found · {upcoming}…"
-    if analysis.stage == "translation" and translated < total:
-        return f"Translation: {translated}/{total} sentences"
-    if analysis.stage == "translation":
-        return f"Translation: {translated}/{total} sentences · writing the summary…"
-    return "Done"
-
-
-def run_analysis(request: Request, settings: Settings, options: Options, *,
-                 on_snapshot: Callable[[Analysis], None]) -> Finished | None:
-    """Load the models (cached), stream the analysis and return the finished one; None if it failed."""
-    started = time.perf_counter()
-    options = replace(options, force=request.force)
-    with st.status("Loading models…", expanded=True) as status:
-        models = shared_models(settings)
-        st.write(f"Models ready in {time.perf_counter() - started:.1f} s.")
-        stage = st.empty()
-        try:
-            for analysis in analyze_stream(request.text, models, settings, options):
-                label = stage_label(analysis, translating=models.translator is not None)
-                status.update(label=label)
-                stage.write(label)
-                on_snapshot(analysis)
-        except KhulasaError as error:
-            status.update(label="The analysis could not run", state="error")
-            st.error(str(error), icon=":material/error:")
-            return None
-        except Exception:  # noqa: BLE001 - the page must survive a model crash; the log keeps the traceback
-            log.exception("analysis failed")
-            status.update(label="The analysis failed", state="error")
-            st.error("The analysis failed unexpectedly; the server log has the details. Your text is kept: "
-                     "try again, or shorten the article.", icon=":material/error:")
-            return None
-        status.update(label=f"Done in {time.perf_counter() - started:.1f} s", state="complete", expanded=False)
-    return Finished(analysis, datetime.now(UTC))
+    summary = analysis.summary
+    return [
+        f"Entities: {len(analysis.entities)} mentions",
+        f"Translation: {translated}/{total} sentences",
+        "Summary: written" if summary is not None and summary.ar.strip() else "Summary: writing…",
+    ]

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from models.loading import LOAD_COUNTS
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
-ANALYSE = "FormSubmitter:article-form-Analyse"
+ANALYSE = "article-analyse"
 ANALYSIS_TIMEOUT = 240
 ARABIC = "بحث وزير الخارجية التركي مع نظيره القطري ملفي أفغانستان وكازاخستان في اتصال هاتفي."
 ENGLISH = "The Turkish foreign minister discussed Afghanistan and Kazakhstan with his Qatari counterpart on Sunday."
@@ -25,12 +25,21 @@ def new_app() -> AppTest:
 
 
 def analyse(at: AppTest, text: str | None = None) -> AppTest:
-    """Paste `text` (or load the sample) and press Analyse."""
+    """Paste `text` (or load the sample), press Analyse and wait until the analysis (in its worker) has ended."""
     if text is None:
         at.button(key="article-sample").click().run()
     else:
-        at.text_area(key="article-text").input(text)  # a form sends its values with the submit, in one run
-    return at.button(key=ANALYSE).click().run(timeout=ANALYSIS_TIMEOUT)
+        at.text_area(key="article-text").input(text).run()
+    return wait_for_analysis(at.button(key=ANALYSE).click().run())
+
+
+def wait_for_analysis(at: AppTest, timeout: float = ANALYSIS_TIMEOUT) -> AppTest:
+    """Wait for this session's worker, if one runs, then run the page once so it takes the result."""
+    run = at.session_state["analysis-run"] if "analysis-run" in at.session_state else None
+    if run is not None:
+        assert run.join(timeout), f"the analysis did not end within {timeout} s"
+        at.run()
+    return at
 
 
 def html_of(at: AppTest, css_class: str) -> str:
@@ -126,7 +135,7 @@ def test_english_text_warns_and_analyse_anyway_runs(app: AppTest) -> None:
     assert "does not look like Arabic" in app.warning[0].value
     assert "finished" not in app.session_state
 
-    app.button(key="article-force").click().run(timeout=ANALYSIS_TIMEOUT)
+    wait_for_analysis(app.button(key="article-force").click().run())
     assert not app.exception
     assert app.session_state["finished"].analysis.text == ENGLISH
     assert not app.warning

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from history.store import History
 from models.loading import LOAD_COUNTS
-from tests.app.test_app import ANALYSIS_TIMEOUT, analyse, new_app
+from tests.app.test_app import ANALYSE, ANALYSIS_TIMEOUT, analyse, new_app, wait_for_analysis
 from tests.sample_files import make_docx
 
 ARTICLE = ["بحث وزير الخارجية التركي مع نظيره القطري ملفي أفغانستان وكازاخستان في اتصال هاتفي.",
@@ -96,7 +96,7 @@ def test_an_uploaded_docx_fills_the_box_and_is_saved_with_its_name(app: AppTest,
     app.file_uploader(key="upload-file").upload("khabar.docx", make_docx(ARTICLE, title="Two ministers")).run()
     assert not app.exception
     assert app.text_area(key="article-text").value == "\n".join(ARTICLE)
-    app.button(key="FormSubmitter:article-form-Analyse").click().run(timeout=ANALYSIS_TIMEOUT)
+    wait_for_analysis(app.button(key=ANALYSE).click().run())
     assert not app.exception
     [entry] = History(db).list()
     assert (entry.title, entry.source) == ("Two ministers", "khabar.docx")

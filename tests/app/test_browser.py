@@ -93,7 +93,7 @@ def test_sample_article_end_to_end(session: Session, seed: str, cli_markdown: Ca
     page = session.page
     box = page.locator(ARTICLE_BOX)
     box.fill(seed)
-    box.press("Control+Enter")
+    page.get_by_role("button", name="Analyse", exact=True).click()
     wait_for_results(page)
 
     assert box.evaluate("element => getComputedStyle(element).direction") == "rtl"

@@ -1,0 +1,126 @@
+"""One analysis in its own thread, so the page that started it stays usable while the models work.
+
+The page script reruns on every click; work done inside it dies with the run. An `AnalysisRun` loads the models
+and consumes `analyze_stream` in a daemon thread, keeping the latest `Analysis` snapshot under a lock; the page
+reads `view()` as often as it likes (in order of arrival, whatever order the pipeline yields them in). The run
+stops between two snapshots (one model call: a translation batch, the entities, the summary) when `cancel()` is
+called, or when `alive()` has said False for `grace_s` seconds (the browser tab that wanted it is gone). The
+models' own locks keep one call per model at a time across runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from analysis.pipeline import Models, Options, analyze_stream
+from core.errors import KhulasaError
+from core.settings import Settings
+from core.types import Analysis, Finished
+
+log = logging.getLogger("khulasa.worker")
+
+LOADING, RUNNING, DONE, CANCELLED, FAILED = "loading", "running", "done", "cancelled", "failed"
+ENDED = frozenset({DONE, CANCELLED, FAILED})
+UNEXPECTED = ("The analysis failed unexpectedly; the server log has the details. Your text is kept: try again, "
+              "or shorten the article.")
+
+Loader = Callable[[Callable[[str], None]], Models]
+
+
+@dataclass(frozen=True)
+class RunView:
+    """What a page shows of a run at one moment: its state, latest snapshot, a progress note or the error."""
+
+    state: str
+    analysis: Analysis | None
+    note: str
+    error: str
+    seconds: float
+    finished: Finished | None = None
+
+    @property
+    def ended(self) -> bool:
+        return self.state in ENDED
+
+
+class AnalysisRun:
+    """An analysis of `text` with `options`, run by `start()` in a thread of its own; thread-safe to read."""
+
+    def __init__(self, text: str, options: Options, *, load: Loader, settings: Settings,
+                 alive: Callable[[], bool] = lambda: True, grace_s: float = 10.0) -> None:
+        self.text, self.options, self.settings = text, options, settings
+        self._load, self._alive, self._grace_s = load, alive, grace_s
+        self._lock = threading.Lock()
+        self._cancel = threading.Event()
+        self._started = time.monotonic()
+        self._view = RunView(LOADING, None, "Loading models…", "", 0.0)
+        self._thread = threading.Thread(target=self._work, name="khulasa-analysis", daemon=True)
+        self._gone_since: float | None = None
+
+    def start(self) -> AnalysisRun:
+        self._started = time.monotonic()
+        self._thread.start()
+        return self
+
+    def cancel(self) -> None:
+        """Ask the run to stop after the model call in progress; the snapshot so far is kept."""
+        self._cancel.set()
+
+    def view(self) -> RunView:
+        with self._lock:
+            view = self._view
+        return view if view.ended else replace(view, seconds=time.monotonic() - self._started)
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for the thread to end; True if it has."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def _work(self) -> None:
+        try:
+            models = self._load(lambda note: self._update(note=note))
+            self._update(state=RUNNING, note="")
+            stream = analyze_stream(self.text, models, self.settings, self.options)
+            for analysis in stream:
+                self._update(analysis=analysis)
+                if analysis.stage != "done" and self._should_stop():
+                    stream.close()
+                    self._end(CANCELLED)
+                    return
+            if self._view.analysis is None or self._view.analysis.stage != "done":
+                self._end(FAILED, error=UNEXPECTED)
+                return
+            self._end(DONE, finished=Finished(self._view.analysis, datetime.now(UTC)))
+        except KhulasaError as error:
+            self._end(FAILED, error=str(error))
+        except Exception:  # noqa: BLE001 - the page must survive a model crash; the log keeps the traceback
+            log.exception("analysis failed")
+            self._end(FAILED, error=UNEXPECTED)
+
+    def _should_stop(self) -> bool:
+        """Cancelled, or nobody has been there to watch for `grace_s` seconds."""
+        if self._cancel.is_set():
+            return True
+        if self._alive():
+            self._gone_since = None
+            return False
+        now = time.monotonic()
+        self._gone_since = self._gone_since or now
+        if now - self._gone_since >= self._grace_s:
+            log.info("analysis stopped: its browser session is gone")
+            return True
+        return False
+
+    def _update(self, **changes: object) -> None:
+        with self._lock:
+            self._view = replace(self._view, **changes)
+
+    def _end(self, state: str, *, error: str = "", finished: Finished | None = None) -> None:
+        with self._lock:
+            self._view = replace(self._view, state=state, error=error, finished=finished, note="",
+                                 seconds=time.monotonic() - self._started)
