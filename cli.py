@@ -4,7 +4,8 @@
     python cli.py batch DIR --out DIR [--force]
 
 `analyze` reads one article: a .txt, .docx, .html/.htm or .pdf file, any other file as UTF-8 text, or stdin
-(`-`). Exit codes: 0 success; 2 unusable input (empty, not UTF-8, over the size limit, an unreadable document);
+(`-`). Exit codes: 0 success; 2 unusable input (empty, not UTF-8, over the size limit, an unreadable document)
+or an `--out` file that cannot be written (refused before any work);
 3 not Arabic (unless `--force`); 4 a model could not be loaded.
 
 `batch` analyses every .txt, .docx, .html/.htm and .pdf file in DIR and writes one Markdown file per article,
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,6 +44,27 @@ def read_article(path: str, max_chars: int) -> str:
     name = "stdin" if path == "-" else Path(path).name
     kind = None if path != "-" and Path(path).suffix.lower() in KINDS else "txt"
     return read_document(name, raw, max_chars=max_chars, kind=kind).text
+
+
+def check_out(path: str) -> Path:
+    """Refuse an `--out` file that cannot be written, before any work is done (a folder, a missing folder, no
+    permission); returns it as a `Path`."""
+    target = Path(path)
+    folder = target.parent
+    if target.is_dir():
+        raise InputError(f"Cannot write {path}: it is a folder; give a file name.")
+    if not folder.is_dir():
+        raise InputError(f"Cannot write {path}: the folder {folder} does not exist.")
+    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise InputError(f"Cannot write {path}: permission denied.")
+    return target
+
+
+def write_out(target: Path, output: str) -> None:
+    try:
+        target.write_text(output, encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"Cannot write {target}: {error.strerror or error}.") from None
 
 
 def run(args: argparse.Namespace) -> str:
@@ -105,17 +128,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "batch":
             return run_batch(args)
+        target = check_out(args.out) if args.out else None
         output = run(args)
+        if target:
+            write_out(target, output)
+        else:
+            sys.stdout.write(output)
     except KhulasaError as error:
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    if args.out:
-        Path(args.out).write_text(output, encoding="utf-8")
-    else:
-        sys.stdout.write(output)
     return 0
 
 

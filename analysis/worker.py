@@ -88,6 +88,8 @@ class AnalysisRun:
             stream = analyze_stream(self.text, models, self.settings, self.options)
             for analysis in stream:
                 self._update(analysis=analysis)
+                if analysis.stage != "done" and self.settings.slow_down_ms:
+                    self._cancel.wait(self.settings.slow_down_ms / 1000)  # tests: time to click mid-analysis
                 if analysis.stage != "done" and self._should_stop():
                     stream.close()
                     self._end(CANCELLED)

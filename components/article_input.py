@@ -17,6 +17,7 @@ import streamlit as st
 from analysis.pipeline import check_input, check_language
 from arabic.language import describe, is_mixed
 from components.highlight import ARABIC_FONTS
+from components.widget_text import literal
 from core.errors import InputError, NotArabic
 from core.settings import Settings
 
@@ -92,7 +93,7 @@ def _checked(settings: Settings, *, key: str) -> Request | None:
         check_input(request.text, settings)
         reason = None if request.force else _language_doubt(request.text)
     except InputError as problem:
-        st.info(str(problem), icon=":material/edit_note:")
+        st.info(literal(str(problem)), icon=":material/edit_note:")
         return None
     if reason:
         pending = Pending(request.text, reason)
@@ -112,5 +113,5 @@ def _language_doubt(text: str) -> str | None:
 
 
 def _language_warning(pending: Pending, *, key: str) -> None:
-    st.warning(pending.reason, icon=":material/translate:")
+    st.warning(literal(pending.reason), icon=":material/translate:")
     st.button("Analyse anyway", key=f"{key}-force", on_click=_force, args=(key,))

@@ -23,6 +23,7 @@ from components.panels import (
     translation_panel,
 )
 from components.progress import cancel_run, current_run, stage_label
+from components.widget_text import literal
 from core.types import Analysis, Finished
 
 REFRESH_S = 0.5
@@ -53,7 +54,7 @@ def _results(options: Options, *, run_key: str, slot: str, key: str) -> None:
         if ended is not None and ended.state == CANCELLED:
             st.info("Analysis cancelled. Your text is kept in the box.", icon=":material/cancel:")
         elif ended is not None and ended.error:
-            st.error(ended.error, icon=":material/error:")
+            st.error(literal(ended.error), icon=":material/error:")
         analysis = finished.analysis if finished else None
         if ended is not None and ended.finished is not None:
             st.status(f"Done in {ended.seconds:.1f} s", state="complete", expanded=False)

@@ -16,6 +16,7 @@ import streamlit as st
 
 from components.highlight import LABEL_NAMES, render_entities, render_legend
 from components.render import render_note, render_summary, render_translation
+from components.widget_text import literal
 from core.types import Analysis
 from documents.export import export_filename, to_markdown
 
@@ -25,7 +26,7 @@ STANDARD_LABELS = ("PER", "ORG", "LOC", "MISC")
 def problems_panel(problems: Sequence[str]) -> None:
     """One error panel per problem (each message names the model and the fix)."""
     for problem in problems:
-        st.error(problem, icon=":material/error:")
+        st.error(literal(problem), icon=":material/error:")
 
 
 def entity_filter(analysis: Analysis | None, *, key: str) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ import threading
 import streamlit as st
 
 from analysis.pipeline import Models, load_models
+from components.widget_text import literal
 from core.settings import Settings, SettingsError
 
 _console = threading.Lock()
@@ -42,7 +43,7 @@ def current_settings() -> Settings:
     try:
         return Settings.from_env()
     except SettingsError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(literal(str(error)), icon=":material/error:")
         st.stop()
 
 

@@ -10,6 +10,7 @@
 | KHULASA_CT2_DIR | `<HF_HOME>/khulasa-ct2` | where converted CTranslate2 models are cached |
 | KHULASA_MAX_CHARS | 100000 | longest article accepted, in characters |
 | KHULASA_BATCH_TOKENS | 1200 | translation batch budget: padded source tokens per batch |
+| KHULASA_SLOW_DOWN_MS | 0 | tests and demos only: the app's analysis waits this long after each snapshot |
 | KHULASA_THREADS | `OMP_NUM_THREADS`, else every core | threads per inference call (read in `models.loading`) |
 | KHULASA_DB | `<XDG_DATA_HOME or ~/.local/share>/khulasa/history.sqlite3` | the local history of saved analyses |
 """
@@ -41,6 +42,7 @@ class Settings:
     engine: str = "auto"
     max_chars: int = 100_000
     batch_tokens: int = 1200
+    slow_down_ms: int = 0
     db_path: str = field(default_factory=lambda: default_db_path(os.environ))
 
     @classmethod
@@ -60,6 +62,7 @@ class Settings:
             engine=engine,
             max_chars=_positive_int(env, "KHULASA_MAX_CHARS", 100_000),
             batch_tokens=_positive_int(env, "KHULASA_BATCH_TOKENS", 1200),
+            slow_down_ms=_positive_int(env, "KHULASA_SLOW_DOWN_MS", 0),
             db_path=default_db_path(env),
         )
 

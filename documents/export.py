@@ -19,34 +19,79 @@ TITLE_LIMIT = 80
 SLUG_LIMIT = 50
 UNTITLED = "Untitled article"
 
-# Backslash escapes for the ASCII punctuation that makes Markdown syntax anywhere in a line (CommonMark allows
-# escaping any of it); `$` is Streamlit's math. `&`, `<` and `>` become entities, so they cannot start an entity
-# reference, raw HTML, an autolink or a blockquote.
-_ALWAYS = str.maketrans({char: "\\" + char for char in "\\`*_{}[]#|~$^"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-# The rest matters only in context, so prose keeps its plain full stops and brackets: list markers and setext
-# underlines at the start of a line, `1.` and `1)` list markers, and the `.` and `:` inside bare URLs, domains and
-# e-mail addresses that GFM renderers turn into links. `(` and `!` need nothing once `[` is escaped.
-_IN_CONTEXT = re.compile(r"^[-+=]|(?<=\d)[.)]|[.:](?=\S)")
+# Escapes are added only where CommonMark (plus the GFM tables, strikethrough and autolinks that CMSs add) would
+# read syntax, so prose keeps its `3.5`, `10:30`, `(brackets)` and `snake_case`. Anywhere in a line: a backslash
+# before punctuation or at the end of a line, code and emphasis marks (`_` only where it can open or close
+# emphasis), `[` (links, images, footnotes), `<` and `&` where they would start HTML or an entity, and the
+# `www.`, `scheme:` and `@` of bare links. `|` is escaped in inline text (table cells) and on lines that could be
+# a table's delimiter row. At the start of a line (or of inline text): heading, quote and list markers, and
+# lines that would be a thematic break or a setext underline.
+_ANYWHERE = re.compile(
+    r"""(?P<backslash>\\(?=[!-/:-@\[-`{-~]|$))"""
+    r"|(?P<mark>[`*~\[])"
+    r"|(?P<underscores>_+)"
+    r"|(?P<html><(?=[A-Za-z/!?]))"
+    r"|(?P<entity>&(?=#?[A-Za-z0-9]+;))"
+    r"|(?i:\bwww(?P<www>\.))"
+    r"|(?i:\b(?:https?|ftp|mailto|xmpp)(?P<scheme>:))"
+    r"|(?<=[\w.+-])(?P<at>@)(?=[\w-]+\.)"
+)
+_LINE_START = re.compile(r"^(?:(?P<block>#{1,6}(?=\s|$)|>|[-+](?=\s|$)|([-=])(?=(?:[ \t]*\2)*[ \t]*$))"
+                         r"|\d{1,9}(?P<ordered>[.)])(?=\s|$))")
+_DELIMITER_ROW = re.compile(r"^(?=.*-)(?=.*\|)[\s|:-]+$")
+_ATX_CLOSING = re.compile(r"(?<=\s)#+$")
 _WHITESPACE = re.compile(r"\s+")
 _SLUG_SEPARATORS = re.compile(r"-+")
 
 
 def escape_markdown(text: str, *, inline: bool = False) -> str:
-    """Make user text render literally in Markdown.
+    """Make user text render literally in Markdown, with a backslash only where one is needed.
 
     Lines are stripped and blank lines dropped, so the text stays one block (no indented code, no paragraph
-    breaks smuggled in). With `inline=True` (table cells, headings, list items) all whitespace runs, newlines
-    included, become one space. Example: `escape_markdown("# [x](y.z)")` gives `\\# \\[x\\](y\\.z)`.
+    breaks smuggled in). With `inline=True` (table cells, headings, list items, link texts) all whitespace runs,
+    newlines included, become one space, and `|`, `]` and a closing run of `#` are escaped too.
+    Example: `escape_markdown("# [x](y.z) 3.5")` gives `\\# \\[x](y.z) 3.5`.
     """
     if inline:
-        lines = [_WHITESPACE.sub(" ", text).strip()]
-    else:
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return "\n".join(_escape_line(line) for line in lines)
+        line = _WHITESPACE.sub(" ", text).strip()
+        escaped = _escape_line(line, pipes=True).replace("]", "\\]")
+        return _ATX_CLOSING.sub(lambda match: "\\" + match.group(), escaped)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return "\n".join(_escape_line(line, pipes=bool(_DELIMITER_ROW.match(line))) for line in lines)
 
 
-def _escape_line(line: str) -> str:
-    return _IN_CONTEXT.sub(lambda match: "\\" + match.group(), line.translate(_ALWAYS))
+def _escape_line(line: str, *, pipes: bool) -> str:
+    escaped = _ANYWHERE.sub(_escape_match, line)
+    if pipes:
+        escaped = escaped.replace("|", "\\|")
+    return _LINE_START.sub(_escape_line_start, escaped, count=1)
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    return _escape_at(match, "ordered") if match.group("ordered") else "\\" + match.group()
+
+
+def _escape_match(match: re.Match[str]) -> str:
+    kind = match.lastgroup
+    if kind == "underscores" and not _can_be_emphasis(match):
+        return match.group()
+    return _escape_at(match, kind)
+
+
+def _escape_at(match: re.Match[str], group: str | int) -> str:
+    """The match with a backslash before each character of `group` (the whole match when `group` is 0)."""
+    start, end = match.span(group)
+    whole = match.group()
+    offset = start - match.start()
+    inner = "".join("\\" + char for char in whole[offset : offset + end - start])
+    return whole[:offset] + inner + whole[offset + end - start :]
+
+
+def _can_be_emphasis(match: re.Match[str]) -> bool:
+    """A run of `_` between two letters or digits can neither open nor close emphasis (CommonMark 6.2)."""
+    text, start, end = match.string, match.start(), match.end()
+    inside = start > 0 and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
+    return not inside
 
 
 def title_of(analysis: Analysis) -> str:

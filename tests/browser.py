@@ -11,11 +11,13 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -74,13 +76,14 @@ def wait_until_healthy(url: str, server: subprocess.Popen, timeout: float = 60) 
 
 
 @contextmanager
-def streamlit_server(env: Mapping[str, str], log: Path, *options: str) -> Iterator[Server]:
-    """`streamlit run app.py` with `env` and extra command-line `options`, on a free port of 127.0.0.1.
+def streamlit_server(env: Mapping[str, str], log: Path, *options: str, script: str = "app.py") -> Iterator[Server]:
+    """`streamlit run <script>` (the app unless told) with `env` and extra command-line `options`, on a free port
+    of 127.0.0.1.
 
     The file watcher is off: nothing is edited during a test, and on a busy checkout it only overflows.
     """
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+    command = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
                *options]
     with log.open("wb") as output:
@@ -104,6 +107,30 @@ def _stop(process: subprocess.Popen) -> None:
         with suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+
+
+@contextmanager
+def counting_server() -> Iterator[tuple[str, list[str]]]:
+    """A web server on 127.0.0.1 that answers every GET with "204 No Content" and records its path: its base
+    URL and the list of paths it was asked for (a page that fetched nothing leaves the list empty)."""
+    paths: list[str] = []
+
+    class Counter(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            paths.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Counter)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", paths
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @contextmanager

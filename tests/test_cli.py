@@ -149,3 +149,16 @@ def test_without_models_exits_4_naming_the_missing_model(tmp_path: Path) -> None
 def test_a_bad_setting_exits_2(tmp_path: Path) -> None:
     result = run_cli("analyze", str(SEED), env={"KHULASA_DEVICE": "tpu"})
     assert result.returncode == 2 and "KHULASA_DEVICE" in result.stderr.decode()
+
+
+@pytest.mark.parametrize("out", ["missing/x.json", "folder", "file/x.json"])
+def test_an_unwritable_out_file_is_refused_before_any_work(tmp_path: Path, out: str) -> None:
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "file").write_text("a file, not a folder")
+    # No model can load with these settings: exit 2 (not 4) shows that nothing was attempted before the check.
+    env = {"KHULASA_TRANSLATOR": "/nonexistent/folder", "KHULASA_SUMMARIZER": "/nonexistent/folder"}
+    result = run_cli("analyze", str(SEED), "--out", str(tmp_path / out), env=env)
+    assert result.returncode == 2
+    lines = result.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: Cannot write {tmp_path / out}")
+    assert not result.stdout and not (tmp_path / out).is_file()

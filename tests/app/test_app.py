@@ -42,6 +42,11 @@ def wait_for_analysis(at: AppTest, timeout: float = ANALYSIS_TIMEOUT) -> AppTest
     return at
 
 
+def shown(markdown: str) -> str:
+    """The text Streamlit shows for Markdown that `components.widget_text.literal` escaped."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def html_of(at: AppTest, css_class: str) -> str:
     """The body of the one `st.html` element whose markup uses `css_class`."""
     bodies = [element.value for element in at.html if f'class="{css_class}"' in element.value]
@@ -157,9 +162,25 @@ def test_missing_translator_shows_one_error_and_still_shows_entities(
     app.sidebar.slider(key="sidebar-summary-beams").set_value(1)
     analyse(app)
     assert not app.exception
-    errors = [error.value for error in app.error]
+    errors = [shown(error.value) for error in app.error]
     assert len(errors) == 1
     assert "translator" in errors[0] and "/nonexistent/path" in errors[0] and "KHULASA_TRANSLATOR" in errors[0]
     assert "<mark" in html_of(app, "khulasa-entities")
     assert html_of(app, "khulasa-summary")
     assert not [element for element in app.html if 'class="khulasa-translation"' in element.value]
+
+
+def test_the_counter_shows_the_limit_at_once_and_analyse_says_why_it_is_disabled(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KHULASA_MAX_CHARS", "100")
+    app.text_area(key="article-text").input(ARABIC).run()
+    [counter] = [caption.value for caption in app.caption if "of at most" in caption.value]
+    assert counter.startswith(f"{len(ARABIC)} of at most 100 characters")
+    assert not app.button(key=ANALYSE).disabled
+
+    app.text_area(key="article-text").input(ARABIC + " " + ARABIC).run()
+    button = app.button(key=ANALYSE)
+    assert button.disabled and "over the limit" in button.help
+    assert "the limit is 100" in app.warning[0].value
+    assert "analysis-run" not in app.session_state

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from history.store import History
 from models.loading import LOAD_COUNTS
-from tests.app.test_app import ANALYSE, ANALYSIS_TIMEOUT, analyse, new_app, wait_for_analysis
+from tests.app.test_app import ANALYSE, ANALYSIS_TIMEOUT, analyse, new_app, shown, wait_for_analysis
 from tests.sample_files import make_docx
 
 ARTICLE = ["بحث وزير الخارجية التركي مع نظيره القطري ملفي أفغانستان وكازاخستان في اتصال هاتفي.",
@@ -29,7 +29,8 @@ def app(tiny_env: dict[str, str], db: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def history_titles(at: AppTest) -> list[str]:
-    return [button.label for button in at.sidebar.button if button.key and button.key.startswith("history-open-")]
+    return [shown(button.label) for button in at.sidebar.button
+            if button.key and button.key.startswith("history-open-")]
 
 
 def test_a_finished_analysis_is_saved_once(app: AppTest, db: Path, seed: str) -> None:
@@ -39,7 +40,7 @@ def test_a_finished_analysis_is_saved_once(app: AppTest, db: Path, seed: str) ->
     assert len(entries) == 1
     assert History(db).get(entries[0].id) == app.session_state["finished"].analysis
     assert history_titles(app) == [entries[0].title]
-    assert str(db) in app.sidebar.caption[0].value and "nothing is sent" in app.sidebar.caption[0].value
+    assert str(db) in shown(app.sidebar.caption[0].value) and "nothing is sent" in app.sidebar.caption[0].value
 
 
 def test_reopening_from_history_shows_it_without_running_the_models(app: AppTest, db: Path, seed: str) -> None:
@@ -72,10 +73,17 @@ def test_search_filters_the_history(app: AppTest, db: Path) -> None:
     assert history_titles(app) == []
 
 
-def test_delete_removes_the_entry_from_the_database(app: AppTest, db: Path) -> None:
+def test_delete_asks_first_and_removes_the_entry_only_when_confirmed(app: AppTest, db: Path) -> None:
     analyse(app)
     entry = History(db).list()[0]
     app.sidebar.button(key=f"history-delete-{entry.id}").click().run()
+    assert not app.exception
+    assert History(db).list() == [entry] and "cannot be undone" in app.sidebar.warning[0].value
+    app.sidebar.button(key=f"history-keep-{entry.id}").click().run()
+    assert History(db).list() == [entry] and not app.sidebar.warning
+
+    app.sidebar.button(key=f"history-delete-{entry.id}").click().run()
+    app.sidebar.button(key=f"history-really-{entry.id}").click().run()
     assert not app.exception
     assert History(db).list() == []
     assert history_titles(app) == []
@@ -106,7 +114,7 @@ def test_an_unreadable_upload_is_an_error_and_the_box_is_kept(app: AppTest, seed
     app.button(key="article-sample").click().run()
     app.file_uploader(key="upload-file").upload("khabar.pdf", b"\xd0\xcf\x11\xe0 an old Word file").run()
     assert not app.exception
-    assert "'khabar.pdf' is an old Word .doc file" in app.error[0].value
+    assert "'khabar.pdf' is an old Word .doc file" in shown(app.error[0].value)
     assert app.text_area(key="article-text").value == seed
 
 
@@ -124,3 +132,14 @@ def test_batch_reports_each_file_saves_successes_and_offers_a_zip(app: AppTest, 
     assert sorted(entry.source for entry in History(db).list()) == ["one.docx", "two.txt"]
     assert app.download_button(key="batch-download").label == "Download all (.zip)"
     assert "runs" not in app.session_state
+
+
+def test_an_upload_into_a_box_that_holds_text_offers_undo(app: AppTest, seed: str) -> None:
+    app.button(key="article-sample").click().run()
+    app.file_uploader(key="upload-file").upload("khabar.docx", make_docx(ARTICLE)).run()
+    assert app.text_area(key="article-text").value == "\n".join(ARTICLE)
+    assert "replaced the text" in app.info[0].value
+    app.button(key="upload-undo").click().run()
+    assert not app.exception
+    assert app.text_area(key="article-text").value == seed
+    assert not [button for button in app.button if button.key == "upload-undo"]

@@ -103,7 +103,7 @@ def test_sample_article_end_to_end(session: Session, seed: str, cli_markdown: Ca
     assert mark.get_attribute("data-label") and mark.get_attribute("title")
     assert mark.evaluate("element => getComputedStyle(element, '::after').content") != "none"
 
-    page.get_by_role("heading", name="Article and entities").evaluate("element => element.scrollIntoView()")
+    page.get_by_role("heading", name="Summary", exact=True).evaluate("element => element.scrollIntoView()")
     screenshot = tmp_path / "screenshot.png"
     page.screenshot(path=screenshot)
     if os.environ.get("KHULASA_UPDATE_SCREENSHOT") == "1":

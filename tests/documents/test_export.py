@@ -74,7 +74,8 @@ def make_analysis(
 
 
 def render(markdown: str) -> str:
-    return MarkdownIt("commonmark").enable("table").render(markdown)
+    """CommonMark with the GFM tables and strikethrough a CMS adds."""
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(markdown)
 
 
 class _TextCollector(HTMLParser):
@@ -129,7 +130,7 @@ def test_export_has_title_date_models_and_sections_in_order(seed_analysis: Analy
     markdown = to_markdown(seed_analysis, generated=GENERATED)
     assert markdown.startswith("# بحث وزير الخارجية التركي")
     assert "2026-11-29 08:30 UTC" in markdown
-    for model in ("Helsinki-NLP/opus-mt-ar-en", "csebuetnlp/mT5\\_multilingual\\_XLSum", "ctranslate2"):
+    for model in ("Helsinki-NLP/opus-mt-ar-en", "csebuetnlp/mT5_multilingual_XLSum", "ctranslate2"):
         assert model in markdown
     positions = [markdown.index(f"\n## {heading}\n") for heading in OUR_HEADINGS]
     assert positions == sorted(positions)
@@ -227,8 +228,12 @@ def test_escape_markdown_drops_indentation_and_blank_lines_that_would_make_code_
 
 MARKDOWN_TEXT = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
-    | st.sampled_from("\n\t 0123456789.:)-+=#>*_`~<&[]!|www@")
-)
+    | st.sampled_from("\n\t 0123456789.:)(-+=#>*_`~<&[]!|www@\\/;ab")
+) | st.lists(st.sampled_from([
+    "&amp;", "&#35;", "https://x.y", "www.x.y", "a@b.c", "<b>", "</i>", "<!--", "__", "_", "~~", "\\", "[x](y)",
+    "![i](http://127.0.0.1/x.png)", "| a |", "| --- |", ":-:", "1. ", "2) ", "- ", "+ ", "# ", "> ", "---", "===",
+    "```", "    ", "\n", " ", "كلمة", "3.5", "10:30", "snake_case", "x", "*", "[^1]", "[ref]: /u",
+]), max_size=12).map("".join)
 
 
 @given(MARKDOWN_TEXT)
@@ -279,10 +284,18 @@ def test_block_syntax_at_the_start_of_a_line_stays_text(line: str) -> None:
     assert rendered == f"<p>{html.escape(chr(10).join(['Before', line.strip(), 'after']), quote=False)}</p>\n"
 
 
-def test_bare_urls_domains_and_emails_are_broken_up_for_gfm_autolinks() -> None:
+def test_bare_urls_and_emails_are_broken_up_for_gfm_autolinks_and_domains_stay_readable() -> None:
     escaped = escape_markdown("https://x.example www.example.com a@b.org mailto:a@b.org")
-    for literal in ("https:", "www.", "x.example", "b.org", "mailto:"):
-        assert literal not in escaped
+    assert escaped == "https\\://x.example www\\.example.com a\\@b.org mailto\\:a\\@b.org"
+
+
+@pytest.mark.parametrize("prose", [
+    "3.5 million", "at 10:30 on 2026-11-29", "(briefly)", "R&D and a < b", "snake_case and mT5_XLSum", "x! #1 ok",
+    "Page 2. Then: more", "a - b + c = d", "50% of 1,200", "done.", "A]B", "ends with #",
+])
+def test_prose_numbers_and_times_need_no_backslash(prose: str) -> None:
+    assert escape_markdown(prose) == prose
+    assert html.unescape(render(prose)[3:-5]) == prose
 
 
 def test_prose_keeps_its_plain_full_stops_and_brackets() -> None:
