@@ -2,6 +2,7 @@
 
     python cli.py analyze PATH [--format json|md] [--out FILE] [--force]
     python cli.py batch DIR --out DIR [--force]
+    python cli.py models download|status
 
 `analyze` reads one article: a .txt, .docx, .html/.htm or .pdf file, any other file as UTF-8 text, or stdin
 (`-`). Exit codes: 0 success; 2 unusable input (empty, not UTF-8, over the size limit, an unreadable document)
@@ -12,6 +13,10 @@ or an `--out` file that cannot be written (refused before any work);
 `index.md` and `khulasa-batch.zip` (the same files) into the `--out` folder, with a progress line per file on
 stderr. Exit codes: 0 every file analysed; 1 some failed (`index.md` says why); 2 DIR holds no such file;
 4 a model could not be loaded. Each failure prints one line on stderr, never a traceback.
+
+`models download` downloads (only the files each model needs) and converts the three models, with progress on
+stderr, so the desk can then work offline; `models status` lists each model: cached or not, its revision, its
+size on disk and its converted copies. Exit code 4 when a model cannot be downloaded or loaded.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ from documents.batch import ZIP_NAME, BatchItem, analyze_files, batch_files, zip
 from documents.export import to_markdown
 from documents.readers import KINDS, read_document
 from documents.serialize import to_json
+from models.inventory import describe_status, model_status
+from models.progress import Printer
 
 
 def read_article(path: str, max_chars: int) -> str:
@@ -73,7 +80,7 @@ def run(args: argparse.Namespace) -> str:
     language = check_language(text, force=args.force)
     if is_mixed(language):
         print(f"warning: {describe(language)}", file=sys.stderr)
-    models = load_models(settings, strict=True)
+    models = _load_with_progress(settings)
     analysis = analyze(text, models, settings, Options(force=args.force))
     if args.format == "md":
         return to_markdown(analysis)
@@ -89,7 +96,7 @@ def run_batch(args: argparse.Namespace) -> int:
                    if path.is_file() and path.suffix.lower() in KINDS and not path.name.startswith("."))
     if not paths:
         raise InputError(f"{folder} holds no .txt, .docx, .html, .htm or .pdf files to analyse.")
-    models = load_models(settings, strict=True)
+    models = _load_with_progress(settings)
     items = list(analyze_files(paths, models, settings, on_progress=_print_progress,
                                options=Options(force=args.force)))
     generated = datetime.now(UTC)
@@ -104,6 +111,25 @@ def run_batch(args: argparse.Namespace) -> int:
     failed = sum(not item.ok for item in items)
     print(f"{len(items) - failed} of {len(items)} files analysed; results in {out}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _load_with_progress(settings: Settings):
+    """Load the models; a first download or conversion shows its progress on stderr when that is a terminal."""
+    if not sys.stderr.isatty():
+        return load_models(settings, strict=True)
+    with Printer(sys.stderr):
+        return load_models(settings, strict=True)
+
+
+def run_models(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    roles = (("translator", settings.translator), ("summarizer", settings.summarizer), ("ner", settings.ner))
+    if args.action == "download":
+        with Printer(sys.stderr):
+            load_models(settings, strict=True)
+    for role, name in roles:
+        print(describe_status(model_status(role, name)))
+    return 0
 
 
 def _print_progress(done: int, total: int, item: BatchItem) -> None:
@@ -123,11 +149,15 @@ def main(argv: list[str] | None = None) -> int:
     batch_parser.add_argument("dir", metavar="DIR")
     batch_parser.add_argument("--out", metavar="DIR", required=True, help="folder for the Markdown files and zip")
     batch_parser.add_argument("--force", action="store_true", help="analyse even texts that are not Arabic")
+    models_parser = commands.add_parser("models", help="download the models, or list what is on this machine")
+    models_parser.add_argument("action", choices=("download", "status"))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     try:
         if args.command == "batch":
             return run_batch(args)
+        if args.command == "models":
+            return run_models(args)
         target = check_out(args.out) if args.out else None
         output = run(args)
         if target:

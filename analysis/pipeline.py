@@ -40,10 +40,11 @@ class Models:
 
 @dataclass(frozen=True)
 class Options:
-    """What the user may tune per analysis, kept within sane bounds by the callers."""
+    """What the user may tune per analysis, kept within sane bounds by the callers; None keeps the
+    summarizer checkpoint's own setting."""
 
-    summary_tokens: int = 84
-    summary_beams: int = 4
+    summary_tokens: int | None = None
+    summary_beams: int | None = None
     force: bool = False
 
 
@@ -102,7 +103,7 @@ def analyze_stream(text: str, models: Models, settings: Settings, options: Optio
     check_input(text, settings)
     language = check_language(text, force=options.force)
     translator, problems = models.translator, tuple(str(problem) for problem in models.problems)
-    measure, limit = (translator.count_tokens, translator.window - 2) if translator else (len, 400)
+    measure, limit = (translator.count_tokens, translator.sentence_limit) if translator else (len, 400)
     sentences, paragraphs = segment(text, measure=measure, limit=limit)
     spans = [(sentences[p[0]].start, sentences[p[-1]].end) for p in paragraphs]
 

@@ -9,8 +9,10 @@ from core.settings import Settings
 from core.types import Analysis
 from models.loading import LOAD_COUNTS, resolve_device
 
-SUMMARY_TOKENS = (20, 128, Options.summary_tokens)
-SUMMARY_BEAMS = (1, 6, Options.summary_beams)
+# (lowest, highest, shown at first): the first value shown is XLSum's own, which applies until the user moves
+# the slider; only a moved slider overrides the checkpoint's setting.
+SUMMARY_TOKENS = (20, 128, 84)
+SUMMARY_BEAMS = (1, 6, 4)
 
 
 def settings_sidebar(settings: Settings, *, key: str) -> Options:
@@ -29,7 +31,8 @@ def settings_sidebar(settings: Settings, *, key: str) -> Options:
             st.text(f"{role}: {name}")
         st.text(f"Device: {settings.device} → {resolve_device(settings.device)}")
         st.text(f"Engine: {settings.engine}")
-    return Options(summary_tokens=tokens, summary_beams=beams)
+    return Options(summary_tokens=None if tokens == SUMMARY_TOKENS[2] else tokens,
+                   summary_beams=None if beams == SUMMARY_BEAMS[2] else beams)
 
 
 def diagnostics_sidebar(analysis: Analysis | None, *, runs: int) -> None:

@@ -8,6 +8,7 @@ decoder output scale that mT5 does not have; `_Mt5Loader` removes it.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 import re
@@ -15,8 +16,10 @@ import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from models.engine import Generation, Seq2Seq
-from models.loading import cpu_threads, from_pretrained
+from models.engine import Generation, Seq2Seq, checkpoint_generation
+from models.hub import require_space
+from models.loading import cpu_threads, model_folder
+from models.progress import BOARD
 
 
 def available() -> bool:
@@ -36,13 +39,19 @@ def cache_root() -> Path:
     return Path(constants.HF_HOME) / "khulasa-ct2"
 
 
-def checkpoint_folder(name: str) -> tuple[Path, str]:
+def compute_type(role: str, device: str) -> str:
+    """int8 on the CPU; on a GPU int8 with float16 for the translator but float32 for the summarizer, since mT5
+    overflows in float16."""
+    if device == "cpu":
+        return "int8"
+    return "int8_float32" if role == "summarizer" else "int8_float16"
+
+
+def checkpoint_folder(name: str, role: str = "translator") -> tuple[Path, str]:
     """The local folder of a Hub id or folder, and its revision (snapshot commit or file fingerprint)."""
     folder = Path(name).expanduser()
     if not folder.is_dir():
-        from huggingface_hub import snapshot_download
-
-        folder = Path(from_pretrained(snapshot_download, name))
+        folder = model_folder(role, name)
         return folder, folder.name[:12]
     fingerprint = hashlib.sha256()
     for path in sorted(folder.iterdir()):
@@ -52,24 +61,76 @@ def checkpoint_folder(name: str) -> tuple[Path, str]:
     return folder, fingerprint.hexdigest()[:12]
 
 
-def converted_folder(name: str, quantization: str, on_progress: Callable[[str], None] | None = None) -> Path:
-    """Convert `name` to CTranslate2 once; later calls return the cached folder at once."""
-    source, revision = checkpoint_folder(name)
+def converted_folder(name: str, quantization: str, on_progress: Callable[[str], None] | None = None,
+                     role: str = "translator") -> Path:
+    """Convert `name` to CTranslate2 once; later calls return the cached folder at once.
+
+    The conversion writes into `<target>.partial-<pid>` and renames it when complete, so an interrupted one
+    never passes for a model; partial folders left by processes that are gone are removed first.
+    """
+    source, revision = checkpoint_folder(name, role)
     slug = re.sub(r"[^\w.-]+", "--", name.strip("/"))[-80:]
     target = cache_root() / f"{slug}-{revision}-{quantization}"
     if (target / "model.bin").exists():
         return target
+    remove_abandoned(target)
+    require_space(target.parent, _converted_size(source, quantization), f"converting {name}")
     if on_progress:
         on_progress(f"Converting {name} to CTranslate2 {quantization} (once; cached in {target})")
+    BOARD.start(role, name, "convert", note=f"CTranslate2 {quantization}")
     partial = target.with_name(target.name + f".partial-{os.getpid()}")
-    shutil.rmtree(partial, ignore_errors=True)
-    _converter(str(source)).convert(str(partial), quantization=quantization, force=True)
-    for extra in ("tokenizer_config.json", "special_tokens_map.json"):
-        if (source / extra).exists():
-            shutil.copy(source / extra, partial / extra)
-    shutil.rmtree(target, ignore_errors=True)
-    partial.rename(target)
+    try:
+        shutil.rmtree(partial, ignore_errors=True)
+        _converter(str(source)).convert(str(partial), quantization=quantization, force=True)
+        for extra in ("tokenizer_config.json", "special_tokens_map.json"):
+            if (source / extra).exists():
+                shutil.copy(source / extra, partial / extra)
+        shutil.rmtree(target, ignore_errors=True)
+        partial.rename(target)
+    except BaseException as error:
+        shutil.rmtree(partial, ignore_errors=True)
+        BOARD.finish(role, failed=str(error) or type(error).__name__)
+        raise
+    BOARD.finish(role)
     return target
+
+
+def remove_abandoned(target: Path) -> list[Path]:
+    """Delete `<target>.partial-<pid>` folders whose process is no longer running; returns those removed."""
+    removed = []
+    for partial in target.parent.glob(f"{glob.escape(target.name)}.partial-*"):
+        pid = partial.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or not _running(int(pid)):
+            shutil.rmtree(partial, ignore_errors=True)
+            removed.append(partial)
+    return removed
+
+
+def converted_copies(name: str) -> list[Path]:
+    """The converted folders of `name` in the cache, any revision and quantization."""
+    slug = re.sub(r"[^\w.-]+", "--", name.strip("/"))[-80:]
+    root = cache_root()
+    return sorted(path for path in root.glob(f"{glob.escape(slug)}-*") if (path / "model.bin").exists())
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _converted_size(source: Path, quantization: str) -> int:
+    """An upper bound of the converted model's size: int8 keeps about a quarter of float32 weights."""
+    weights = sum(path.stat().st_size for path in source.iterdir()
+                  if path.suffix in {".bin", ".safetensors"} and path.is_file())
+    share = 0.35 if quantization.startswith("int8") else 0.55 if "16" in quantization else 1.05
+    return int(weights * share) + 64 * 1_000_000
 
 
 def _converter(source: str):
@@ -94,20 +155,23 @@ class CTranslate2Seq2Seq(Seq2Seq):
     engine = "ctranslate2"
 
     def __init__(self, name: str, device: str, *, quantization: str = "int8",
-                 on_progress: Callable[[str], None] | None = None) -> None:
+                 on_progress: Callable[[str], None] | None = None, role: str = "translator") -> None:
         import ctranslate2
         from transformers import AutoConfig, AutoTokenizer
 
         self.quantization = quantization
-        folder = converted_folder(name, quantization, on_progress)
-        source, _ = checkpoint_folder(name)
+        folder = converted_folder(name, quantization, on_progress, role)
+        source, _ = checkpoint_folder(name, role)
         config = AutoConfig.from_pretrained(str(source))
         super().__init__(name, device, AutoTokenizer.from_pretrained(str(source)),
-                         getattr(config, "max_position_embeddings", None))
-        self.model = ctranslate2.Translator(str(folder), device=device.split(":")[0], compute_type=quantization,
-                                            intra_threads=cpu_threads())
+                         getattr(config, "max_position_embeddings", None), checkpoint_generation(source))
+        kind, _, index = device.partition(":")
+        self.model = ctranslate2.Translator(str(folder), device=kind, device_index=int(index or 0),
+                                            compute_type=quantization, intra_threads=cpu_threads())
 
     def generate_scored(self, texts: Sequence[str], settings: Generation) -> list[tuple[str, float]]:
+        """As the transformers engine; `bad_words` need no flag here: the converter maps Marian's `<pad>` to
+        CTranslate2's padding token, which it never generates."""
         with self.lock:
             sources = [self.tokenizer.convert_ids_to_tokens(ids) for ids in
                        self.tokenizer(list(texts), truncation=True, max_length=self.window)["input_ids"]]
@@ -116,9 +180,5 @@ class CTranslate2Seq2Seq(Seq2Seq):
                 min_decoding_length=settings.min_new_tokens, no_repeat_ngram_size=settings.no_repeat_ngram_size,
                 length_penalty=settings.length_penalty, return_scores=True,
             )
-            decoded = []
-            for result in results:
-                ids = self.tokenizer.convert_tokens_to_ids(result.hypotheses[0])
-                text = self.tokenizer.decode(ids, skip_special_tokens=True)
-                decoded.append((" ".join(text.split()), float(result.scores[0])))
-            return decoded
+            return [(self.decode(self.tokenizer.convert_tokens_to_ids(result.hypotheses[0])),
+                     float(result.scores[0])) for result in results]

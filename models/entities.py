@@ -1,4 +1,8 @@
-"""Named entities with a token-classification model, offsets mapped back onto the original article."""
+"""Named entities with a token-classification model, offsets mapped back onto the original article.
+
+CAMeLBERT was pretrained on text with diacritics and tatweel removed, so the model reads each paragraph
+stripped of them (`arabic.text.strip_marks`) and every mention is mapped back onto the original text.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,9 @@ import unicodedata
 from collections.abc import Sequence
 
 from arabic.grouping import map_label
+from arabic.text import strip_marks
 from core.types import Entity
-from models.loading import from_pretrained, load_once, resolve_device
+from models.loading import load_once, model_folder, resolve_device
 
 
 class EntityRecognizer:
@@ -22,8 +27,9 @@ class EntityRecognizer:
         from transformers import AutoModelForTokenClassification, AutoTokenizer, pipeline
 
         self.name = name
-        tokenizer = from_pretrained(AutoTokenizer.from_pretrained, name)
-        model = from_pretrained(AutoModelForTokenClassification.from_pretrained, name)
+        folder = str(model_folder("ner", name))
+        tokenizer = AutoTokenizer.from_pretrained(folder)
+        model = AutoModelForTokenClassification.from_pretrained(folder)
         self.window = min(int(tokenizer.model_max_length or 512), model.config.max_position_embeddings, 512)
         tokenizer.model_max_length = self.window
         self.pipeline = pipeline("token-classification", model=model, tokenizer=tokenizer, device=device,
@@ -32,13 +38,15 @@ class EntityRecognizer:
 
     def find(self, text: str, spans: Sequence[tuple[int, int]]) -> list[Entity]:
         """Entities in `text[start:end]` for each span (paragraphs), with offsets into `text`."""
+        stripped = [(start, *strip_marks(text[start:end])) for start, end in spans]
+        stripped = [(offset, plain, origin) for offset, plain, origin in stripped if plain.strip()]
         with self.lock:
-            found = self.pipeline([text[start:end] for start, end in spans]) if spans else []
+            found = self.pipeline([plain for _, plain, _ in stripped]) if stripped else []
         entities = []
-        for (offset, _), mentions in zip(spans, found):
+        for (offset, _, origin), mentions in zip(stripped, found):
             for mention in mentions:
-                entity = _entity(text, offset + int(mention["start"]), offset + int(mention["end"]),
-                                 mention["entity_group"], float(mention["score"]))
+                start, end = offset + origin[int(mention["start"])], offset + origin[int(mention["end"])]
+                entity = _entity(text, start, end, mention["entity_group"], float(mention["score"]))
                 if entity is not None:
                     entities.append(entity)
         return entities

@@ -1,14 +1,13 @@
 """Load each model once per process, from a Hub id or a local folder, and say clearly when that fails.
 
-A Hub id is looked up in the local Hugging Face cache first; only when it is missing there is the Hub asked,
-and only after a quick check that it can be reached (otherwise transformers retries for most of a minute).
+A Hub id is looked up in the local Hugging Face cache first; only when it is missing there is the Hub asked
+(`models.hub`: only the files the model needs, a short timeout, the Hub client's own endpoint and proxies).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import socket
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -16,12 +15,14 @@ from typing import Any, TypeVar
 
 from core.errors import ModelUnavailable
 from core.settings import VARIABLES
+from models import hub
 
 log = logging.getLogger("khulasa.models")
 T = TypeVar("T")
 
 _loaded: dict[tuple, Any] = {}
 _loading = threading.Lock()
+_downloading: dict[str, threading.Lock] = {}
 LOAD_COUNTS: dict[str, int] = {}
 
 
@@ -31,7 +32,7 @@ def prepare_runtime() -> None:
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.set_verbosity_error()
-    transformers_logging.disable_progress_bar()
+    transformers_logging.disable_progress_bar()  # downloads report to `models.progress.BOARD` instead
     torch.set_num_threads(cpu_threads())
 
 
@@ -49,7 +50,7 @@ def cpu_threads() -> int:
 
 
 def resolve_device(setting: str) -> str:
-    """`auto` → `cuda` when a GPU is present, else `cpu`; anything else is returned as given."""
+    """`auto` → `cuda` when a GPU is present, else `cpu`; anything else (`cpu`, `cuda`, `cuda:N`) as given."""
     if setting != "auto":
         return setting
     import torch
@@ -57,29 +58,25 @@ def resolve_device(setting: str) -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def hub_reachable(host: str = "huggingface.co", timeout: float = 3.0) -> bool:
-    if os.environ.get("HF_HUB_OFFLINE", "").strip() in {"1", "true", "yes"}:
-        return False
-    try:
-        socket.create_connection((host, 443), timeout=timeout).close()
-        return True
-    except OSError:
-        return False
+def model_folder(role: str, name: str) -> Path:
+    """The local folder of a model: `name` itself when it is a folder, else the cached Hub snapshot, downloaded
+    first (only the files needed, with progress on `models.progress.BOARD`) when it is not cached yet.
 
-
-def from_pretrained(loader: Callable[..., T], name: str, **kwargs: Any) -> T:
-    """`loader(name)` from a local folder or the cache; download from the Hub only when it can be reached."""
+    Loaders are always handed this folder, never the Hub id, so a cached model is read without any request to
+    the Hub (no model-info, commit or safetensors-conversion calls from transformers).
+    """
     folder = Path(name).expanduser()
     if folder.is_dir():
-        return loader(str(folder), **kwargs)
+        return folder
     if looks_like_path(name):
         raise OSError(f"there is no folder at {folder}")
-    try:
-        return loader(name, local_files_only=True, **kwargs)
-    except OSError:
-        if not hub_reachable():
-            raise OSError("it is not in the local Hugging Face cache and the Hub cannot be reached") from None
-    return loader(name, **kwargs)
+    cached = hub.cached_snapshot(name)
+    if cached is not None:
+        return cached
+    if hub.offline():
+        raise OSError("it is not in the local Hugging Face cache and HF_HUB_OFFLINE forbids downloading it")
+    with _downloading.setdefault(name, threading.Lock()):  # one download per model, however many sessions ask
+        return hub.cached_snapshot(name) or hub.download(role, name)
 
 
 def looks_like_path(name: str) -> bool:

@@ -23,7 +23,7 @@ def load_seq2seq(role: str, name: str, device_setting: str, engine_setting: str 
     device = resolve_device(device_setting)
     engine = resolve_engine(engine_setting, device)
     if engine == "ctranslate2":
-        quantization = "int8" if device == "cpu" else "int8_float16"
+        quantization = ct2.compute_type(role, device)
         return load_once(role, name, (engine, device), lambda: CTranslate2Seq2Seq(
-            name, device, quantization=quantization, on_progress=on_progress))
-    return load_once(role, name, (engine, device), lambda: TransformersSeq2Seq(name, device))
+            name, device, quantization=quantization, on_progress=on_progress, role=role))
+    return load_once(role, name, (engine, device), lambda: TransformersSeq2Seq(name, device, role))

@@ -1,4 +1,4 @@
-"""Abstractive Arabic summary with mT5 XLSum settings, and a documented strategy for long articles.
+"""Abstractive Arabic summary with the checkpoint's own decoding settings, and a documented strategy for long articles.
 
 Strategy: an article that fits the 512-token input window is summarised in one pass ("single"). A longer one
 is cut at sentence boundaries into sections that each fit, every section is summarised, and the joined section
@@ -8,9 +8,9 @@ summaries are summarised again (repeated until they fit) — "sections". Nothing
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from arabic.segment import segment
-from models.engine import Generation
 
 
 def normalize_whitespace(text: str) -> str:
@@ -26,13 +26,22 @@ class Summarizer:
     def name(self) -> str:
         return self.seq2seq.name
 
-    def summarize(self, text: str, *, max_tokens: int = 84, num_beams: int = 4,
+    def summarize(self, text: str, *, max_tokens: int | None = None, num_beams: int | None = None,
                   fixed_new_tokens: int | None = None) -> tuple[str, str, str]:
         """Return `(summary, strategy, detail)` for an article of any length: `strategy` is "single" or
-        "sections", `detail` says how the article was cut. `fixed_new_tokens` makes every generated
-        summary exactly that long (the benchmark's equal work across engines); it overrides `max_tokens`."""
-        settings = Generation(num_beams=num_beams, max_new_tokens=fixed_new_tokens or max_tokens,
-                              min_new_tokens=fixed_new_tokens or 1, no_repeat_ngram_size=2)
+        "sections", `detail` says how the article was cut.
+
+        Decoding follows the checkpoint's own settings (XLSum: beams 4, `no_repeat_ngram_size` 2,
+        `length_penalty` 0.6, at most 84 tokens); `max_tokens` and `num_beams` override only when given.
+        `fixed_new_tokens` makes every generated summary exactly that long (the benchmark's equal work across
+        engines); it overrides `max_tokens`."""
+        settings = self.seq2seq.defaults
+        if num_beams:
+            settings = replace(settings, num_beams=num_beams)
+        if fixed_new_tokens or max_tokens:
+            settings = replace(settings, max_new_tokens=fixed_new_tokens or max_tokens)
+        if fixed_new_tokens:
+            settings = replace(settings, min_new_tokens=fixed_new_tokens)
         text = normalize_whitespace(text)
         window = self.seq2seq.window
         tokens = self.seq2seq.count_tokens(text)

@@ -5,10 +5,16 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterator, Sequence
+from dataclasses import replace
 
 from models.engine import Generation
 
 UNTRANSLATED = "[no translation produced]"
+# The longest input, in source tokens, a sentence sent to the translator may have; longer ones are cut at
+# clause boundaries first (`arabic.segment`). opus-mt learnt from sentence pairs, most well under 100 tokens:
+# given a 300-token run-on sentence it writes a short translation that silently drops clauses, although its
+# window holds 512. 128 tokens keeps a long news sentence of 60 to 80 words whole and cuts only run-ons.
+SENTENCE_TOKENS = 128
 
 
 class SentenceCache:
@@ -51,12 +57,13 @@ class Translator:
     benchmark uses it so that every engine does the same work.
     """
 
-    def __init__(self, seq2seq, *, batch_tokens: int = 1200, first_batch_tokens: int = 160, num_beams: int = 4,
-                 cache: SentenceCache | None = SENTENCE_CACHE, fixed_new_tokens: int | None = None) -> None:
+    def __init__(self, seq2seq, *, batch_tokens: int = 1200, first_batch_tokens: int = 160,
+                 num_beams: int | None = None, cache: SentenceCache | None = SENTENCE_CACHE,
+                 fixed_new_tokens: int | None = None) -> None:
         self.seq2seq = seq2seq
         self.batch_tokens = batch_tokens
         self.first_batch_tokens = min(first_batch_tokens, batch_tokens)
-        self.num_beams = num_beams
+        self.num_beams = num_beams or seq2seq.defaults.num_beams
         self.cache = cache
         self.fixed_new_tokens = fixed_new_tokens
 
@@ -67,6 +74,11 @@ class Translator:
     @property
     def window(self) -> int:
         return self.seq2seq.window
+
+    @property
+    def sentence_limit(self) -> int:
+        """The most source tokens (end token included) of one sentence: `SENTENCE_TOKENS`, within the window."""
+        return min(SENTENCE_TOKENS, self.window - 2)
 
     def count_tokens(self, text: str) -> int:
         return self.seq2seq.count_tokens(text)
@@ -107,10 +119,11 @@ class Translator:
 
     def settings(self, longest: int) -> Generation:
         """Decoding settings for a batch whose longest source is `longest` tokens."""
+        settings = replace(self.seq2seq.defaults, num_beams=self.num_beams)
         if self.fixed_new_tokens:
             fixed = self.fixed_new_tokens
-            return Generation(num_beams=self.num_beams, min_new_tokens=fixed, max_new_tokens=fixed)
-        return Generation(num_beams=self.num_beams, max_new_tokens=min(self.window, longest * 2 + 16))
+            return replace(settings, min_new_tokens=fixed, max_new_tokens=fixed)
+        return replace(settings, max_new_tokens=min(settings.max_new_tokens, self.window, longest * 2 + 16))
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         """All translations, in the order of `texts`."""

@@ -41,7 +41,10 @@ GAZETTEER = {
     "ORG": ["وكالة الأناضول", "منظمة معاهدة الأمن الجماعي", "منظمة الدول التركية", "ومنظمة الدول التركية",
             "وزارة الصحة", "المجلس التركي"],
 }
-NER_LABELS = ["O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"]
+# In the order of camelbert-msa-ner's `id2label`: `O` is the last label, not the first.
+NER_LABELS = ["B-LOC", "B-MISC", "B-ORG", "B-PERS", "I-LOC", "I-MISC", "I-ORG", "I-PERS", "O"]
+# The decoding settings XLSum's config.json holds (its repo has no generation_config.json).
+XLSUM_GENERATION = {"num_beams": 4, "max_length": 84, "no_repeat_ngram_size": 2, "length_penalty": 0.6}
 
 
 def seed_text() -> str:
@@ -92,9 +95,13 @@ def build_marian(folder: Path, text: str) -> Path:
     _fit(model, tokenizer, pairs, steps=60)
     with torch.no_grad():  # as in opus-mt: the decoder starts from `<pad>`, whose embedding is all zeros
         model.get_input_embeddings().weight[pad].zero_()
+        # opus-mt's output bias is trained, not zero: an engine that drops it changes the translations
+        model.final_logits_bias.copy_(torch.randn_like(model.final_logits_bias) * 0.1)
     model.generation_config.update(max_length=512, num_beams=4, bad_words_ids=[[pad]])
     model.save_pretrained(folder)
+    _to_pytorch_bin(folder, model)
     tokenizer.save_pretrained(folder)
+    _keep_only(folder / "tokenizer_config.json", {"source_lang", "target_lang"})
     return folder
 
 
@@ -124,6 +131,12 @@ def build_mt5(folder: Path, text: str) -> Path:
     _to_pytorch_bin(folder, model)
     tokenizer.save_pretrained(folder)
     (folder / "tokenizer.json").unlink(missing_ok=True)
+    # As in the XLSum repo: no generation_config.json; its decoding settings sit in config.json.
+    (folder / "generation_config.json").unlink(missing_ok=True)
+    config_file = folder / "config.json"
+    saved = json.loads(config_file.read_text(encoding="utf-8"))
+    saved.update(XLSUM_GENERATION)
+    config_file.write_text(json.dumps(saved, indent=2), encoding="utf-8")
     return folder
 
 
@@ -152,6 +165,7 @@ def build_ner(folder: Path, text: str) -> Path:
     _to_pytorch_bin(folder, model)
     tokenizer.save_pretrained(folder)
     (folder / "tokenizer.json").unlink(missing_ok=True)
+    _keep_only(folder / "tokenizer_config.json", {"do_lower_case"})
     return folder
 
 
@@ -207,6 +221,13 @@ def _to_pytorch_bin(folder: Path, model: torch.nn.Module) -> None:
     """Replace `model.safetensors` with `pytorch_model.bin`, the format of the older Hub repos."""
     (folder / "model.safetensors").unlink(missing_ok=True)
     torch.save(model.state_dict(), folder / "pytorch_model.bin")
+
+
+def _keep_only(path: Path, keys: set[str]) -> None:
+    """Trim a saved tokenizer config to the keys the real repo's file holds (e.g. no `model_max_length`)."""
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({key: value for key, value in saved.items() if key in keys}, indent=2),
+                    encoding="utf-8")
 
 
 def build_all(root: Path) -> dict[str, Path]:
