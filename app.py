@@ -12,6 +12,7 @@ import streamlit as st
 from components.article_input import article_input
 from components.batch import batch_expander
 from components.desk import results_area
+from components.downloads import downloads_panel
 from components.history import history_sidebar, open_history, save_finished
 from components.progress import ended_run, forget_run, start_analysis
 from components.resources import current_settings, show_khulasa_log
@@ -24,6 +25,7 @@ st.caption("An Arabic news article in: an abstractive summary, an English transl
            "and the people, places and organisations it names.")
 
 show_khulasa_log()
+downloads_panel(key="downloads")
 settings = current_settings()
 options = settings_sidebar(settings, key="sidebar")
 history = open_history(settings)

@@ -17,7 +17,7 @@ from arabic.grouping import group_entities
 from arabic.language import detect_language, require_arabic
 from arabic.segment import segment
 from arabic.text import has_words
-from core.errors import InputError, ModelUnavailable
+from core.errors import InputError, ModelUnavailable, NoModelRan
 from core.settings import Settings
 from core.types import Analysis, EntityGroup, Language, ModelNames, Summary
 from models.entities import EntityRecognizer, load_recognizer
@@ -97,7 +97,11 @@ def check_language(text: str, *, force: bool = False) -> Language:
 
 
 def analyze_stream(text: str, models: Models, settings: Settings, options: Options = Options()) -> Iterator[Analysis]:
-    """Yield snapshots after entities, after each translated batch, and the finished analysis last."""
+    """Yield snapshots after entities, after each translated batch, and the finished analysis last.
+
+    Raises `NoModelRan` when none of the three models loaded: an empty analysis is not a finished one."""
+    if not (models.translator or models.summarizer or models.recognizer):
+        raise NoModelRan(models.problems)
     started = time.perf_counter()
     timings: dict[str, int] = {"load": models.load_ms}
     check_input(text, settings)

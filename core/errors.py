@@ -34,5 +34,16 @@ class ModelUnavailable(KhulasaError):
         )
 
 
+class NoModelRan(KhulasaError):
+    """None of the three models could be loaded, so there is nothing to show (and nothing to save)."""
+
+    exit_code = 4
+
+    def __init__(self, problems: tuple[ModelUnavailable, ...]) -> None:
+        self.problems = problems
+        reasons = " ".join(str(problem) for problem in problems)
+        super().__init__(f"No model could run, so nothing was analysed. {reasons}".strip())
+
+
 class HistoryError(KhulasaError):
     """The history database cannot be opened, read or written; the message names the file."""

@@ -36,8 +36,8 @@ class ModelProgress:
 
     @property
     def speed(self) -> float:
-        """Bytes per second since the phase started."""
-        return self.bytes_done / self.elapsed if self.elapsed > 0 else 0.0
+        """Bytes per second since the phase started (0 in its first second, too early to say)."""
+        return self.bytes_done / self.elapsed if self.elapsed >= 1 else 0.0
 
     @property
     def seconds_left(self) -> float | None:
@@ -52,13 +52,16 @@ class ProgressBoard:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._entries: dict[str, ModelProgress] = {}
+        self._milestones: list[ModelProgress] = []  # each new file, phase or note, for logs that keep them all
+        self._dropped = 0
 
     def start(self, role: str, name: str, phase: str, *, files_total: int = 0, bytes_total: int = 0,
               note: str = "") -> None:
         now = time.monotonic()
         with self._lock:
-            self._entries[role] = ModelProgress(role, name, phase, files_total=files_total, bytes_total=bytes_total,
-                                                started=now, updated=now, note=note)
+            self._entries[role] = entry = ModelProgress(role, name, phase, files_total=files_total,
+                                                        bytes_total=bytes_total, started=now, updated=now, note=note)
+            self._mark(entry)
 
     def update(self, role: str, **changes: object) -> None:
         """Change fields of the role's entry (`add_bytes=n` adds to `bytes_done`); ignored when there is none."""
@@ -69,6 +72,20 @@ class ProgressBoard:
             added = int(changes.pop("add_bytes", 0))  # type: ignore[call-overload]
             self._entries[role] = replace(entry, bytes_done=entry.bytes_done + added, updated=time.monotonic(),
                                           **changes)
+            if {"file", "phase", "note"} & changes.keys():
+                self._mark(self._entries[role])
+
+    def milestones(self, since: int = 0) -> tuple[list[ModelProgress], int]:
+        """The milestones after the first `since`, and the count to pass next time."""
+        with self._lock:
+            total = self._dropped + len(self._milestones)
+            return self._milestones[max(0, since - self._dropped):], total
+
+    def _mark(self, entry: ModelProgress) -> None:
+        self._milestones.append(entry)
+        if len(self._milestones) > 1000:
+            self._dropped += 500
+            del self._milestones[:500]
 
     def finish(self, role: str, *, failed: str = "") -> None:
         """Mark the role ready, or failed with a reason; the entry stays until the next `start`."""
@@ -97,7 +114,7 @@ def describe(entry: ModelProgress, now: float | None = None) -> str:
         elapsed = (now if now is not None else time.monotonic()) - entry.started
         return f"Converting {entry.name} to {entry.note} (once) · {elapsed:.0f} s"
     if entry.phase == "ready":
-        return f"{entry.name}: ready"
+        return f"{entry.name}: ready ({entry.elapsed:.0f} s)"
     if entry.phase == "failed":
         return f"{entry.name}: failed: {entry.note}"
     line = f"Downloading {entry.name}"
@@ -124,8 +141,8 @@ def _duration(seconds: float) -> str:
 class Printer:
     """Prints the board to a stream (the CLI's stderr) from a background thread while a `with` block runs.
 
-    On a terminal the current line is redrawn in place each half second; elsewhere (a log file, a pipe) a line
-    is printed when a model changes file or phase, so logs stay short.
+    Every milestone (a new file, phase or note) gets a line; on a terminal the line of the file in progress is
+    also redrawn in place each half second with its MB, speed and time left.
     """
 
     def __init__(self, stream, board: ProgressBoard = BOARD, interval: float = 0.5) -> None:
@@ -133,7 +150,7 @@ class Printer:
         self.live = bool(getattr(stream, "isatty", lambda: False)())
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
-        self._printed: dict[str, tuple] = {}
+        self._seen = board.milestones()[1]
 
     def __enter__(self) -> Printer:
         self._thread.start()
@@ -142,20 +159,18 @@ class Printer:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        self._draw(final=True)
+        self._draw()
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
-            self._draw()
+            self._draw(redraw=self.live)
 
-    def _draw(self, final: bool = False) -> None:
-        for entry in self.board.snapshot():
-            key = (entry.phase, entry.file, entry.note)
-            if self.live and entry.phase in {"download", "convert"} and not final:
-                self.stream.write("\r\033[K" + describe(entry)[:200])
-            elif self._printed.get(entry.role) != key:
-                self.stream.write(("\r\033[K" if self.live else "") + describe(entry) + "\n")
-            else:
-                continue
-            self._printed[entry.role] = key
-            self.stream.flush()
+    def _draw(self, redraw: bool = False) -> None:
+        new, self._seen = self.board.milestones(self._seen)
+        clear = "\r\033[K" if self.live else ""
+        for entry in new:
+            self.stream.write(clear + describe(entry) + "\n")
+        active = self.board.active()
+        if redraw and active:
+            self.stream.write(clear + describe(active[-1])[:200])
+        self.stream.flush()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import ssl
@@ -22,11 +23,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from core.settings import DEFAULT_NER, DEFAULT_SUMMARIZER, DEFAULT_TRANSLATOR
+
 LARGE = 10_000_000  # files at least this big are served as LFS files (X-Linked-* headers), as on the Hub
 CHUNK = 64 * 1024
 # What the real repos hold besides what a model needs: other frameworks' weights, exports, cards.
 DECOYS = {"tf_model.h5": 40_000_000, "rust_model.ot": 40_000_000, "flax_model.msgpack": 40_000_000,
           "onnx/model.onnx": 20_000_000, "README.md": 4_000, "training_args.bin": 3_000}
+
+
+COMMITS = {DEFAULT_TRANSLATOR: "a" * 40, DEFAULT_SUMMARIZER: "b" * 40, DEFAULT_NER: "c" * 40}
+ROLES = {DEFAULT_TRANSLATOR: "translator", DEFAULT_SUMMARIZER: "summarizer", DEFAULT_NER: "ner"}
 
 
 class Repo:
@@ -187,3 +194,18 @@ def make_certificate(folder: Path, host: str) -> tuple[Path, Path] | None:
                     "-addext", f"subjectAltName=DNS:{host}", "-keyout", str(key), "-out", str(cert)],
                    check=True, capture_output=True)
     return cert, key
+
+
+def default_repos(tiny_model_dirs: dict[str, Path]) -> dict[str, Repo]:
+    """The tiny models under the three default Hub ids, each with the decoys."""
+    return {repo_id: Repo(tiny_model_dirs[role], DECOYS, COMMITS[repo_id]) for repo_id, role in ROLES.items()}
+
+
+def new_user_env(folder: Path, endpoint: str, **extra: str) -> dict[str, str]:
+    """A new user's environment: empty Hugging Face cache in `folder`, the default Hub ids, `endpoint`."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("KHULASA_", "HF_"))
+           and key.lower() not in {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}}
+    env.update(HF_HOME=str(folder / "hf"), HF_ENDPOINT=endpoint, HF_HUB_OFFLINE="0",
+               KHULASA_CT2_DIR=str(folder / "ct2"), KHULASA_DEVICE="cpu", KHULASA_THREADS="1",
+               KHULASA_DB=str(folder / "history.sqlite3"), HF_HUB_DISABLE_TELEMETRY="1", **extra)
+    return env

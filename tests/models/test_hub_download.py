@@ -5,7 +5,6 @@ proxy is used; a connection dropped midway is resumed, saying so."""
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,26 +12,11 @@ from pathlib import Path
 import pytest
 
 from core.settings import DEFAULT_NER, DEFAULT_SUMMARIZER, DEFAULT_TRANSLATOR
-from tests.local_hub import DECOYS, LocalHub, Repo, make_certificate
+from tests.local_hub import COMMITS, DECOYS, ROLES, LocalHub, default_repos, make_certificate
+from tests.local_hub import new_user_env as hub_env
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "tests" / "data" / "seed.txt"
-COMMITS = {DEFAULT_TRANSLATOR: "a" * 40, DEFAULT_SUMMARIZER: "b" * 40, DEFAULT_NER: "c" * 40}
-ROLES = {DEFAULT_TRANSLATOR: "translator", DEFAULT_SUMMARIZER: "summarizer", DEFAULT_NER: "ner"}
-
-
-def repos(tiny_model_dirs: dict[str, Path]) -> dict[str, Repo]:
-    return {repo_id: Repo(tiny_model_dirs[role], DECOYS, COMMITS[repo_id]) for repo_id, role in ROLES.items()}
-
-
-def hub_env(tmp_path: Path, endpoint: str, **extra: str) -> dict[str, str]:
-    """A new user's environment: empty Hugging Face cache, the default Hub ids, the endpoint given."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("KHULASA_", "HF_"))
-           and key.lower() not in {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}}
-    env.update(HF_HOME=str(tmp_path / "hf"), HF_ENDPOINT=endpoint, HF_HUB_OFFLINE="0",
-               KHULASA_CT2_DIR=str(tmp_path / "ct2"), KHULASA_DEVICE="cpu", KHULASA_THREADS="1",
-               KHULASA_DB=str(tmp_path / "history.sqlite3"), HF_HUB_DISABLE_TELEMETRY="1", **extra)
-    return env
 
 
 def cli(*args: str, env: dict[str, str], stdin: bytes | None = None) -> subprocess.CompletedProcess:
@@ -44,7 +28,7 @@ def cli(*args: str, env: dict[str, str], stdin: bytes | None = None) -> subproce
 def first_run(tiny_model_dirs: dict[str, Path], tmp_path_factory: pytest.TempPathFactory):
     """`cli.py models download` on an empty cache, then the server, still running, and the environment."""
     folder = tmp_path_factory.mktemp("first-run")
-    with LocalHub(repos(tiny_model_dirs)) as hub:
+    with LocalHub(default_repos(tiny_model_dirs)) as hub:
         env = hub_env(folder, hub.url)
         result = cli("models", "download", env=env)
         assert result.returncode == 0, result.stderr.decode()
@@ -98,7 +82,7 @@ def _only_the_translator(tiny_model_dirs: dict[str, Path]) -> dict[str, str]:
 
 
 def test_a_connection_dropped_midway_is_resumed_and_said(tiny_model_dirs, tmp_path: Path) -> None:
-    with LocalHub(repos(tiny_model_dirs)) as hub:
+    with LocalHub(default_repos(tiny_model_dirs)) as hub:
         hub.drop_once.add(f"{DEFAULT_TRANSLATOR}/pytorch_model.bin")
         result = cli("models", "download", env=hub_env(tmp_path, hub.url, **_only_the_translator(tiny_model_dirs)))
         stderr = result.stderr.decode()
@@ -123,7 +107,7 @@ def test_the_https_proxy_variable_is_honoured(tiny_model_dirs, tmp_path: Path) -
     tls = make_certificate(tmp_path, "hub.test")
     if tls is None:
         pytest.skip("openssl is needed to make the test certificate")
-    with LocalHub(repos(tiny_model_dirs), tls=tls) as hub:
+    with LocalHub(default_repos(tiny_model_dirs), tls=tls) as hub:
         env = hub_env(tmp_path, "https://hub.test", HTTPS_PROXY=hub.url, SSL_CERT_FILE=str(tls[0]),
                       **_only_the_translator(tiny_model_dirs))
         result = cli("models", "download", env=env)

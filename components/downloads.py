@@ -1,0 +1,35 @@
+"""The models' first download and conversion, as every session of the server sees it.
+
+The loader reports into the process-wide `models.progress.BOARD`; this panel redraws it each second, so a
+journalist who opens the page while the models download (in any tab) sees how far they have got instead of a
+frozen page. Nothing shows once every model is ready.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from models.progress import BOARD, ModelProgress, describe
+
+
+@st.fragment(run_every=1)
+def downloads_panel(*, key: str) -> None:
+    """One progress bar per model being downloaded or converted, with file, MB, speed and time left."""
+    active = BOARD.active()
+    if not active:
+        return
+    with st.container(border=True, key=f"{key}-box"):
+        st.text("Preparing the models (first run only: they are downloaded and converted once)")
+        for entry in active:
+            st.progress(_share(entry), text=_escape(describe(entry)))
+
+
+def _share(entry: ModelProgress) -> float:
+    if entry.phase != "download" or not entry.bytes_total:
+        return 0.0
+    return min(1.0, entry.bytes_done / entry.bytes_total)
+
+
+def _escape(text: str) -> str:
+    """Progress text is Markdown: keep model names and file names (`_`, `*`) literal."""
+    return "".join("\\" + char if char in "\\`*_{}[]<>()#+-.!|~" else char for char in text)
