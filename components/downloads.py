@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.widget_text import literal
 from models.progress import BOARD, ModelProgress, describe
 
 
@@ -21,7 +22,7 @@ def downloads_panel(*, key: str) -> None:
     with st.container(border=True, key=f"{key}-box"):
         st.text("Preparing the models (first run only: they are downloaded and converted once)")
         for entry in active:
-            st.progress(_share(entry), text=_escape(describe(entry)))
+            st.progress(_share(entry), text=literal(describe(entry)))
 
 
 def _share(entry: ModelProgress) -> float:
@@ -29,7 +30,3 @@ def _share(entry: ModelProgress) -> float:
         return 0.0
     return min(1.0, entry.bytes_done / entry.bytes_total)
 
-
-def _escape(text: str) -> str:
-    """Progress text is Markdown: keep model names and file names (`_`, `*`) literal."""
-    return "".join("\\" + char if char in "\\`*_{}[]<>()#+-.!|~" else char for char in text)
