@@ -1,7 +1,8 @@
 """Khulasa on the command line.
 
     python cli.py analyze PATH [--format json|md] [--out FILE] [--force]
-    python cli.py batch DIR --out DIR [--force]
+    python cli.py batch SRC --out DIR [--force] [--ray [ADDRESS]] [--actors N] [--cpus-per-actor N]
+                                         [--memory-per-actor GB] [--retries N]
     python cli.py models download|status
 
 `analyze` reads one article: a .txt, .docx, .html/.htm or .pdf file, any other file as UTF-8 text, or stdin
@@ -9,10 +10,14 @@
 or an `--out` file that cannot be written (refused before any work);
 3 not Arabic (unless `--force`); 4 a model could not be loaded.
 
-`batch` analyses every .txt, .docx, .html/.htm and .pdf file in DIR and writes one Markdown file per article,
-`index.md` and `khulasa-batch.zip` (the same files) into the `--out` folder, with a progress line per file on
-stderr. Exit codes: 0 every file analysed; 1 some failed (`index.md` says why); 2 DIR holds no such file;
-4 a model could not be loaded. Each failure prints one line on stderr, never a traceback.
+`batch` analyses every .txt, .docx, .html/.htm and .pdf file in the folder SRC and writes, into the `--out`
+folder, one Markdown export and one JSON analysis per article (named after the article's file), `index.md`,
+`khulasa-batch.zip` (the same files) and `manifest.jsonl`, with a progress line per file on stderr. A rerun skips
+the articles the manifest lists as done with the same bytes and models. With `--ray` (or `KHULASA_RAY_ADDRESS`)
+the articles are analysed on Ray Data: a local Ray, or the cluster at ADDRESS (`documents/ray_batch.py`).
+Exit codes: 0 every file analysed; 1 some failed (`index.md` says why); 2 SRC holds no such file; 4 a model
+could not be loaded; 5 Ray is not installed or its cluster cannot be reached. Each failure prints one line on
+stderr, never a traceback.
 
 `models download` downloads (only the files each model needs) and converts the three models, with progress on
 stderr, so the desk can then work offline; `models status` lists each model: cached or not, its revision, its
@@ -33,11 +38,13 @@ from analysis.pipeline import Options, analyze, check_input, check_language, loa
 from arabic.language import describe, is_mixed
 from core.errors import InputError, KhulasaError
 from core.settings import Settings, SettingsError
-from documents.batch import ZIP_NAME, BatchItem, analyze_files, batch_files, zip_files
+from documents.archive import Archive, Pending, content_hash
+from documents.batch import BatchItem, analyze_source, read_bytes
 from documents.export import to_markdown
 from documents.readers import KINDS, read_document
 from documents.serialize import to_json
 from models.inventory import describe_status, model_status
+from models.prepare import convert_ahead, model_revisions
 from models.progress import Printer
 
 
@@ -89,28 +96,55 @@ def run(args: argparse.Namespace) -> str:
 
 def run_batch(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
-    folder, out = Path(args.dir), Path(args.out)
+    address = args.ray if args.ray is not None else os.environ.get("KHULASA_RAY_ADDRESS", "").strip() or None
+    paths = list_articles(Path(args.dir))
+    generated, options = datetime.now(UTC), Options(force=args.force)
+    archive = Archive(Path(args.out), model_revisions(settings))
+    try:
+        pending = archive.plan(paths)
+        if skipped := archive.skipped:
+            print(f"{skipped} of {len(paths)} files already done or failed for good (same bytes and models); "
+                  "skipping them",
+                  file=sys.stderr)
+        if pending and address is not None:
+            from documents.ray_batch import RayOptions, analyze_on_ray  # Ray stays optional: imported only here
+
+            convert_ahead(settings)  # once here, so the actors never race to convert the same model
+            ray_options = RayOptions(address, args.actors, args.cpus_per_actor, args.memory_per_actor, args.retries)
+            analyze_on_ray(pending, archive, settings, options, ray_options, generated, _print_progress)
+        elif pending:
+            analyze_here(pending, archive, settings, options, generated)
+        analysed, total = archive.finish([path.name for path in paths], generated)
+    finally:
+        archive.close()
+    print(f"{analysed} of {total} files analysed; results in {args.out}", file=sys.stderr)
+    return 0 if analysed == total else 1
+
+
+def list_articles(folder: Path) -> list[Path]:
+    """The folder's articles (.txt, .docx, .html/.htm, .pdf), sorted by name; hidden files are left out."""
     if not folder.is_dir():
         raise InputError(f"{folder} is not a folder: give the folder that holds the articles.")
     paths = sorted(path for path in folder.iterdir()
                    if path.is_file() and path.suffix.lower() in KINDS and not path.name.startswith("."))
     if not paths:
         raise InputError(f"{folder} holds no .txt, .docx, .html, .htm or .pdf files to analyse.")
+    return paths
+
+
+def analyze_here(pending: list[Pending], archive: Archive, settings: Settings, options: Options,
+                 generated: datetime) -> None:
+    """The local batch: load the models once, then analyse the articles one after another."""
     models = _load_with_progress(settings)
-    items = list(analyze_files(paths, models, settings, on_progress=_print_progress,
-                               options=Options(force=args.force)))
-    generated = datetime.now(UTC)
-    files = batch_files(items, generated)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        for name, markdown in files.items():
-            (out / name).write_text(markdown, encoding="utf-8")
-        (out / ZIP_NAME).write_bytes(zip_files(files, generated))
-    except OSError as error:
-        raise InputError(f"Cannot write the results into {out}: {error.strerror or error}.") from None
-    failed = sum(not item.ok for item in items)
-    print(f"{len(items) - failed} of {len(items)} files analysed; results in {out}", file=sys.stderr)
-    return 1 if failed else 0
+    for done, article in enumerate(pending, start=1):
+        try:
+            data = read_bytes(article.path)
+        except InputError as error:
+            item, sha256 = BatchItem(article.name, error=str(error)), article.sha256
+        else:
+            item, sha256 = analyze_source(article.name, data, models, settings, options), content_hash(data)
+        archive.add(item, sha256, generated)
+        _print_progress(done, len(pending), item)
 
 
 def _load_with_progress(settings: Settings):
@@ -137,6 +171,12 @@ def _print_progress(done: int, total: int, item: BatchItem) -> None:
     print(f"[{done}/{total}] {item.name}: {outcome}", file=sys.stderr, flush=True)
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, not {value!r}")
+    return int(value)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cli.py", description="Summarise, translate and tag Arabic articles.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -146,11 +186,20 @@ def main(argv: list[str] | None = None) -> int:
     analyze_parser.add_argument("--out", metavar="FILE", help="write the result here instead of stdout")
     analyze_parser.add_argument("--force", action="store_true", help="analyse even if the text is not Arabic")
     batch_parser = commands.add_parser("batch", help="analyse every article in a folder")
-    batch_parser.add_argument("dir", metavar="DIR")
-    batch_parser.add_argument("--out", metavar="DIR", required=True, help="folder for the Markdown files and zip")
+    batch_parser.add_argument("dir", metavar="SRC", help="the folder that holds the articles")
+    batch_parser.add_argument("--out", metavar="DIR", required=True, help="folder for the exports, index and zip")
     batch_parser.add_argument("--force", action="store_true", help="analyse even texts that are not Arabic")
     models_parser = commands.add_parser("models", help="download the models, or list what is on this machine")
     models_parser.add_argument("action", choices=("download", "status"))
+    ray_group = batch_parser.add_argument_group("Ray", "analyse on Ray Data (pip install 'ray[data]') instead of here")
+    ray_group.add_argument("--ray", metavar="ADDRESS", nargs="?", const="local",
+                           help="a local Ray (no ADDRESS), or the cluster at ADDRESS (also KHULASA_RAY_ADDRESS)")
+    ray_group.add_argument("--actors", type=_positive, metavar="N", help="model-holding actors (default: as many "
+                           "as the cluster's CPUs allow)")
+    ray_group.add_argument("--cpus-per-actor", type=_positive, default=1, metavar="N", help="default 1")
+    ray_group.add_argument("--memory-per-actor", type=float, default=3.0, metavar="GB", help="default 3")
+    ray_group.add_argument("--retries", type=int, default=2, metavar="N",
+                           help="times an article is retried after its worker died (default 2)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     try:

@@ -56,9 +56,19 @@ def analyze_files(sources: Iterable[Source], models: Models, settings: Settings,
 
 
 def _analyze_one(source: Source, models: Models, settings: Settings, options: Options) -> BatchItem:
-    name = source[0] if isinstance(source, tuple) else Path(source).name
+    if isinstance(source, tuple):
+        return analyze_source(*source, models, settings, options)
     try:
-        data = source[1] if isinstance(source, tuple) else _read_bytes(Path(source))
+        data = read_bytes(Path(source))
+    except InputError as error:
+        return BatchItem(Path(source).name, error=str(error))
+    return analyze_source(Path(source).name, data, models, settings, options)
+
+
+def analyze_source(name: str, data: bytes, models: Models, settings: Settings,
+                   options: Options = Options()) -> BatchItem:
+    """One file's `BatchItem`: its analysis, or why it has none (unreadable, not Arabic, over the size limit)."""
+    try:
         document = read_document(name, data, max_chars=settings.max_chars)
         analysis = analyze(check_input(document.text, settings), models, settings, options)
     except KhulasaError as error:
@@ -70,7 +80,8 @@ def _analyze_one(source: Source, models: Models, settings: Settings, options: Op
     return BatchItem(name, document.title, analysis)
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, or an `InputError` naming it."""
     try:
         return path.read_bytes()
     except OSError as error:
@@ -79,15 +90,16 @@ def _read_bytes(path: Path) -> bytes:
 
 def batch_files(items: Iterable[BatchItem], generated: datetime) -> dict[str, str]:
     """File name → Markdown: one export per analysed article (names made unique) and `index.md` first."""
-    items = list(items)
     files: dict[str, str] = {INDEX_NAME: ""}
-    names: list[str] = []
+    entries: list[IndexEntry] = []
     for item in items:
-        if item.analysis is not None:
-            name = _unique(export_filename(item.analysis, generated), files)
-            files[name] = to_markdown(item.analysis, generated=generated)
-            names.append(name)
-    files[INDEX_NAME] = index_markdown(items, names, generated)
+        if item.analysis is None:
+            entries.append(IndexEntry(item.name, error=item.error))
+            continue
+        name = _unique(export_filename(item.analysis, generated), files)
+        files[name] = to_markdown(item.analysis, generated=generated)
+        entries.append(IndexEntry(item.name, item.title, name, headline_of(item.analysis)))
+    files[INDEX_NAME] = index_markdown(entries, generated)
     return files
 
 
@@ -107,24 +119,35 @@ def zip_files(files: dict[str, str], generated: datetime) -> bytes:
     return buffer.getvalue()
 
 
-def index_markdown(items: list[BatchItem], names: list[str], generated: datetime) -> str:
-    """The batch's table of contents: each analysed article with its headline, then each failure and why.
-    `names` are the export file names of the analysed items, in order."""
-    analysed = [item for item in items if item.analysis is not None]
-    failed = [item for item in items if item.analysis is None]
+@dataclass(frozen=True)
+class IndexEntry:
+    """One line of `index.md`: an analysed article (its export `file`, title and headline) or a failure."""
+
+    name: str
+    title: str = ""
+    file: str = ""
+    headline: str = ""
+    error: str = ""
+
+
+def index_markdown(entries: Iterable[IndexEntry], generated: datetime) -> str:
+    """The batch's table of contents: each analysed article with its headline, then each failure and why."""
+    entries = list(entries)
+    analysed = [entry for entry in entries if entry.file]
+    failed = [entry for entry in entries if not entry.file]
     blocks = [f"# Khulasa batch, {as_utc(generated):%Y-%m-%d %H:%M} UTC",
-              f"{len(analysed)} of {len(items)} files analysed."]
+              f"{len(analysed)} of {len(entries)} files analysed."]
     if analysed:
         blocks.append("## Articles")
         blocks.append("\n".join(
-            f"{number}. [{escape_markdown(item.title or item.name, inline=True)}](<{name}>) "
-            f"({escape_markdown(item.name, inline=True)})"
-            + (f": {escape_markdown(headline, inline=True)}" if (headline := headline_of(item.analysis)) else "")
-            for number, (item, name) in enumerate(zip(analysed, names), start=1)))
+            f"{number}. [{escape_markdown(entry.title or entry.name, inline=True)}](<{entry.file}>) "
+            f"({escape_markdown(entry.name, inline=True)})"
+            + (f": {escape_markdown(entry.headline, inline=True)}" if entry.headline else "")
+            for number, entry in enumerate(analysed, start=1)))
     if failed:
         blocks.append("## Failed")
-        blocks.append("\n".join(f"- {escape_markdown(item.name, inline=True)}: "
-                                f"{escape_markdown(item.error, inline=True)}" for item in failed))
+        blocks.append("\n".join(f"- {escape_markdown(entry.name, inline=True)}: "
+                                f"{escape_markdown(entry.error, inline=True)}" for entry in failed))
     return "\n\n".join(blocks) + "\n"
 
 

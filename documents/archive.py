@@ -1,0 +1,185 @@
+"""The output folder of a resumable batch: one Markdown export and one JSON analysis per article, `index.md`,
+`khulasa-batch.zip` and a manifest that lets a rerun skip what is done.
+
+The manifest (`manifest.jsonl`) gets one JSON line as each article finishes: its name, the SHA-256 of its bytes,
+the models (`name@revision` per role) and its two files. A rerun skips an article whose bytes and models match
+and whose files are still there, and redoes any other; an interrupted run loses only the articles in flight.
+File names come from the article's own name, so they never depend on the order in which articles finish.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+from core.errors import InputError
+from documents.batch import INDEX_NAME, ZIP_NAME, BatchItem, IndexEntry, headline_of, index_markdown, read_bytes
+from documents.export import as_utc, to_markdown
+from documents.serialize import to_json
+
+MANIFEST_NAME = "manifest.jsonl"
+_UNSAFE = re.compile(r"[^\w.\- ]+")
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def output_stem(name: str) -> str:
+    """The article's name made safe as a file name (`a.txt` stays `a.txt`); a name that had to change gets a
+    short hash of the original, so two names never map to one stem."""
+    safe = _UNSAFE.sub("_", name.replace("/", "--").replace("\\", "--")).strip(" .") or "article"
+    return safe if safe == name else f"{safe}-{content_hash(name.encode())[:8]}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An article in the manifest: finished (its two files), or failed for good (`error`). A failure that may not
+    happen again (unreadable file, dead worker) has no hash, so the next run tries again."""
+
+    name: str
+    sha256: str
+    models: dict[str, str]
+    title: str = ""
+    headline: str = ""
+    markdown: str = ""
+    json: str = ""
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An article still to analyse: where it is, and the hash of its bytes when it was planned."""
+
+    name: str
+    path: Path
+    sha256: str
+
+
+class Archive:
+    """The batch's output folder. `models` (role → `name@revision`) must match for a finished article to count."""
+
+    def __init__(self, folder: Path, models: Mapping[str, str]) -> None:
+        self.folder, self.models = folder, dict(models)
+        self.done: dict[str, Entry] = _read_manifest(folder / MANIFEST_NAME)
+        self.skipped = 0
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._manifest = (folder / MANIFEST_NAME).open("a", encoding="utf-8")
+        except OSError as error:
+            raise _write_error(folder, error) from None
+
+    def is_done(self, name: str, sha256: str) -> bool:
+        entry = self.done.get(name)
+        return (entry is not None and entry.sha256 == sha256 and entry.models == self.models
+                and (bool(entry.error) or all((self.folder / name).is_file() for name in (entry.markdown, entry.json))))
+
+    def plan(self, paths: Iterable[Path]) -> list[Pending]:
+        """The files still to analyse, in order; an unreadable one is recorded as failed at once."""
+        pending = []
+        for path in paths:
+            try:
+                sha256 = content_hash(read_bytes(path))
+            except Exception as error:  # noqa: BLE001 - InputError's message, or the OS's own
+                self.fail(path.name, str(error))
+                continue
+            if self.is_done(path.name, sha256):
+                self.skipped += 1
+            else:
+                pending.append(Pending(path.name, path, sha256))
+        return pending
+
+    def add(self, item: BatchItem, sha256: str, generated: datetime) -> None:
+        """Write a finished article's two files and its manifest line, or record why it failed."""
+        if item.analysis is None:
+            self.fail(item.name, item.error, sha256)
+            return
+        stem = output_stem(item.name)
+        entry = Entry(item.name, sha256, self.models, item.title, headline_of(item.analysis), f"{stem}.md",
+                      f"{stem}.json")
+        record = {"source": item.name, "title": item.title, "text": item.analysis.text, **to_json(item.analysis)}
+        self._write(entry.markdown, to_markdown(item.analysis, generated=generated))
+        self._write(entry.json, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        self._record(entry)
+
+    def fail(self, name: str, reason: str, sha256: str = "") -> None:
+        """Record a failure; with the article's hash it is final for these bytes and models, else it is retried."""
+        self._record(Entry(name, sha256, self.models if sha256 else {}, error=reason))
+
+    def _record(self, entry: Entry) -> None:
+        self.done[entry.name] = entry
+        self._append(asdict(entry))
+
+    def finish(self, names: Sequence[str], generated: datetime) -> tuple[int, int]:
+        """Write `index.md` (entries in the order of `names`), the zip and a compact manifest; returns
+        (analysed, total)."""
+        missing = Entry("", "", {}, error="Not analysed: the run stopped first.")
+        found = [self.done.get(name, missing) for name in names]
+        entries = [IndexEntry(name, entry.title, entry.markdown, entry.headline, entry.error)
+                   for name, entry in zip(names, found)]
+        self._write(INDEX_NAME, index_markdown(entries, generated))
+        self._manifest.close()
+        self._write(MANIFEST_NAME, "".join(json.dumps(asdict(entry), ensure_ascii=False) + "\n"
+                                           for entry in found if entry.name))
+        files = [INDEX_NAME] + [name for entry in entries if entry.file
+                                for name in (entry.file, self.done[entry.name].json)]
+        self._zip(files, generated)
+        return sum(bool(entry.file) for entry in entries), len(entries)
+
+    def close(self) -> None:
+        self._manifest.close()
+
+    def _append(self, record: dict) -> None:
+        try:
+            self._manifest.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self._manifest.flush()
+        except OSError as error:
+            raise _write_error(self.folder, error) from None
+
+    def _write(self, name: str, text: str) -> None:
+        """Write through a temporary file, so an interrupted run never leaves half a file under the real name."""
+        target = self.folder / name
+        partial = target.with_name(target.name + ".partial")
+        try:
+            partial.write_text(text, encoding="utf-8")
+            partial.replace(target)
+        except OSError as error:
+            raise _write_error(self.folder, error) from None
+
+    def _zip(self, files: list[str], generated: datetime) -> None:
+        stamp = as_utc(generated).timetuple()[:6]
+        partial = self.folder / (ZIP_NAME + ".partial")
+        try:
+            with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                for name in files:
+                    archive.writestr(zipfile.ZipInfo(name, date_time=stamp), (self.folder / name).read_bytes(),
+                                     compress_type=zipfile.ZIP_DEFLATED)
+            partial.replace(self.folder / ZIP_NAME)
+        except OSError as error:
+            raise _write_error(self.folder, error) from None
+
+
+def _read_manifest(path: Path) -> dict[str, Entry]:
+    """Finished articles by name, the last line for a name winning; a torn or foreign line is ignored."""
+    done: dict[str, Entry] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return done
+    for line in lines:
+        try:
+            entry = Entry(**json.loads(line))
+            done[entry.name] = entry
+        except (ValueError, TypeError, KeyError):
+            continue
+    return done
+
+
+def _write_error(folder: Path, error: OSError) -> InputError:
+    return InputError(f"Cannot write the results into {folder}: {error.strerror or error}.")
