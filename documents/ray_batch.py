@@ -91,10 +91,10 @@ def connect(ray: Any, address: str) -> bool:
     """Start a local Ray (`local`) or join the cluster at `address`, shipping this project's code to its workers;
     returns whether this call started it. A Ray already running in this process (a notebook, a test) is used as
     it is, so its workers must already import Khulasa (a local Ray's do)."""
-    if ray.is_initialized():
-        return False
     if address not in {"local", "auto"}:
         check_reachable(address)
+    if ray.is_initialized():
+        return False
     try:
         ray.init(address=None if address == "local" else address, include_dashboard=False,
                  logging_level=logging.ERROR, log_to_driver=False,

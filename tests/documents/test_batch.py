@@ -4,6 +4,7 @@ lists failures with their reason, and `cli.py batch` reports through its exit co
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ import cli
 from analysis.pipeline import Models, load_models
 from core.settings import Settings
 from core.types import Summary
+from documents.archive import MANIFEST_NAME
 from documents.batch import INDEX_NAME, ZIP_NAME, BatchItem, analyze_files, batch_files, batch_zip, headline_of
 from documents.export import export_filename, to_markdown
 from documents.readers import first_line
@@ -97,7 +99,7 @@ def test_headline_is_the_first_english_sentence_else_the_arabic_one(items) -> No
     assert headline_of(replace(analysis, summary=None)) == ""
 
 
-def test_cli_batch_writes_exports_index_and_zip_and_exits_1_when_some_fail(tmp_path: Path, seed: str,
+def test_cli_batch_writes_exports_analyses_index_and_zip_and_exits_1_when_some_fail(tmp_path: Path, seed: str,
                                                                            tiny_env: dict[str, str]) -> None:
     articles, out = tmp_path / "articles", tmp_path / "out"
     articles.mkdir()
@@ -111,9 +113,11 @@ def test_cli_batch_writes_exports_index_and_zip_and_exits_1_when_some_fail(tmp_p
     assert "[1/3] scan.pdf: failed: 'scan.pdf' has no text layer" in stderr and "[3/3] seed.txt: analysed" in stderr
     assert "Traceback" not in stderr
     written = sorted(path.name for path in out.iterdir())
-    assert len(written) == 4 and INDEX_NAME in written and ZIP_NAME in written
+    assert written == sorted([INDEX_NAME, ZIP_NAME, MANIFEST_NAME, "seed.docx.md", "seed.docx.json", "seed.txt.md",
+                              "seed.txt.json"])
+    assert json.loads((out / "seed.txt.json").read_text())["text"] == seed
     with zipfile.ZipFile(out / ZIP_NAME) as archive:
-        assert sorted(archive.namelist()) == sorted(set(written) - {ZIP_NAME})
+        assert sorted(archive.namelist()) == sorted(set(written) - {ZIP_NAME, MANIFEST_NAME})
         assert archive.read(INDEX_NAME) == (out / INDEX_NAME).read_bytes()
 
 
@@ -124,7 +128,7 @@ def test_cli_batch_exits_0_when_every_file_is_analysed(tmp_path: Path, seed: str
     (tmp_path / "seed.txt").write_text(seed, encoding="utf-8")
     assert cli.main(["batch", str(tmp_path), "--out", str(tmp_path / "out")]) == 0
     assert "[1/1] seed.txt: analysed" in capsys.readouterr().err
-    assert len(list((tmp_path / "out").glob("khulasa-*.md"))) == 1
+    assert (tmp_path / "out" / "seed.txt.md").read_text().startswith("# ")
 
 
 def test_cli_batch_exits_2_when_the_folder_has_no_articles(tmp_path: Path, capsys) -> None:
