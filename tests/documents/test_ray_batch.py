@@ -16,7 +16,7 @@ import pytest
 
 import cli
 from documents.batch import INDEX_NAME, ZIP_NAME
-from tests.documents import make_docx
+from tests.sample_files import make_docx
 
 ray = pytest.importorskip("ray")
 from documents.ray_batch import ROOT, UPLOAD_EXCLUDES  # noqa: E402 - only once Ray is known to be there

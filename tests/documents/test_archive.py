@@ -18,7 +18,7 @@ from documents.archive import MANIFEST_NAME, Archive, content_hash, output_stem
 from documents.batch import INDEX_NAME, BatchItem
 from documents.serialize import from_json
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GENERATED = datetime(2026, 11, 29, 9, 30, tzinfo=UTC)
 MODELS = {"translator": "marian@1", "summarizer": "mt5@1", "ner": "ner@1"}
 
