@@ -3,12 +3,13 @@
     .venv/bin/python bench/scale.py [--models DIR] [--articles 4] [--actors 1,2] [--write]
 
 Runs `cli.py batch --ray`'s own code (`documents.ray_batch.analyze_on_ray`) on a local Ray with as many CPUs as
-actors, one CPU and one inference thread per actor, over copies of the reference article (each made distinct,
-so none is skipped), with the bench's full-size random-weight models (`bench/build.py`, reused from
-`bench/.models/` or `--models`). It prints, and with `--write` puts into SCALE.md: the time until the first
-article is back (Ray start-up, actor start-up, model loading, one article), the steady pace in articles per
-minute per actor (from the first result to the last), the peak resident memory of one actor and of Ray's own
-processes, and how busy the machine was (load average, CPU steal).
+actors, one CPU and one inference thread per actor, over copies of the reference article (each sentence numbered
+by its copy, so neither the manifest nor the translator's sentence cache saves any work), with the bench's
+full-size random-weight models (`bench/build.py`, reused from `bench/.models/` or `--models`). It prints, and
+with `--write` puts into SCALE.md: the time until the first article is back (Ray start-up, actor start-up, model
+loading, one article), the steady pace in articles per minute per actor (from the first result to the last),
+the peak resident memory of one actor and of Ray's own processes, and how busy the machine was (load average,
+CPU steal).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analysis.pipeline import Options  # noqa: E402
+from arabic.segment import segment  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from documents.archive import Archive  # noqa: E402
 from documents.ray_batch import UPLOAD_EXCLUDES, RayOptions, analyze_on_ray  # noqa: E402
@@ -127,7 +129,7 @@ def main() -> None:
     convert_ahead(settings)
     folder = Path(tempfile.mkdtemp(prefix="khulasa-scale-in-"))
     for number in range(args.articles):
-        (folder / f"article-{number:03}.txt").write_text(f"{seed_text()}\nالخبر رقم {number + 1}.\n", encoding="utf-8")
+        (folder / f"article-{number:03}.txt").write_text(distinct_copy(seed_text(), number), encoding="utf-8")
     rows = []
     for actors in (int(value) for value in args.actors.split(",")):
         print(f"{actors} actor(s), {args.articles} articles")
@@ -138,6 +140,17 @@ def main() -> None:
         text = REPORT.read_text(encoding="utf-8")
         REPORT.write_text(text[:text.index(BEGIN) + len(BEGIN)] + "\n" + table + text[text.index(END):],
                           encoding="utf-8")
+
+
+def distinct_copy(text: str, number: int) -> str:
+    """The article with the copy's number before every sentence, so no sentence of one copy is in another and
+    the translator's sentence cache saves nothing: each copy is a full article's work."""
+    sentences, _ = segment(text)
+    pieces, last = [], 0
+    for sentence in sentences:
+        pieces += [text[last:sentence.start], f"{number + 1} ", sentence.text]
+        last = sentence.end
+    return "".join(pieces) + text[last:]
 
 
 def report(rows: list[dict[str, float]], articles: int) -> str:

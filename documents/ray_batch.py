@@ -60,7 +60,7 @@ class RayOptions:
     address: str = "local"
     actors: int | None = None
     cpus_per_actor: int = 1
-    memory_per_actor_gb: float = 2.5
+    memory_per_actor_gb: float = 3.0
     retries: int = 2
 
 
