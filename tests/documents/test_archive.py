@@ -30,6 +30,11 @@ def article(text: str) -> Analysis:
                     ModelNames("marian", "mt5", "ner", "ctranslate2"), {"total": 5})
 
 
+def unescaped(markdown: str) -> str:
+    """The index without Markdown's backslash escapes, whichever punctuation the export escapes."""
+    return markdown.replace("\\", "")
+
+
 def fill(folder: Path, names: list[str], models: dict[str, str] = MODELS) -> Archive:
     archive = Archive(folder, models)
     for name in names:
@@ -52,8 +57,8 @@ def test_names_and_index_do_not_depend_on_the_order_articles_finish(tmp_path: Pa
     one = {path.name: path.read_bytes() for path in (tmp_path / "one").iterdir()}
     two = {path.name: path.read_bytes() for path in (tmp_path / "two").iterdir()}
     assert one == two and {"a.txt.md", "a.txt.json", "c.docx.md", INDEX_NAME} <= set(one)
-    index = one[INDEX_NAME].decode()
-    assert index.index("(a\\.txt)") < index.index("(b\\.txt)") < index.index("(c\\.docx)")
+    index = unescaped(one[INDEX_NAME].decode())
+    assert index.index("(a.txt)") < index.index("(b.txt)") < index.index("(c.docx)")
 
 
 def test_json_holds_the_article_and_reads_back_as_the_same_analysis(tmp_path: Path) -> None:
@@ -80,8 +85,8 @@ def test_final_failure_is_skipped_but_a_failure_without_hash_is_retried(tmp_path
     archive.finish(["english.txt", "gone.txt"], GENERATED)
     again = Archive(tmp_path, MODELS)
     assert again.is_done("english.txt", "abc") and not again.is_done("gone.txt", "")
-    index = (tmp_path / INDEX_NAME).read_text()
-    assert "- english\\.txt: This does not look like Arabic." in index and "- gone\\.txt: Its worker died" in index
+    index = unescaped((tmp_path / INDEX_NAME).read_text())
+    assert "- english.txt: This does not look like Arabic." in index and "- gone.txt: Its worker died" in index
 
 
 def test_interrupted_run_keeps_the_finished_articles_and_ignores_a_torn_line(tmp_path: Path) -> None:
@@ -91,7 +96,7 @@ def test_interrupted_run_keeps_the_finished_articles_and_ignores_a_torn_line(tmp
     again = Archive(tmp_path, MODELS)
     assert sorted(again.done) == ["a.txt", "b.txt"]
     again.finish(["a.txt", "b.txt", "c.txt"], GENERATED)
-    assert "- c\\.txt: Not analysed: the run stopped first." in (tmp_path / INDEX_NAME).read_text()
+    assert "- c.txt: Not analysed: the run stopped first." in unescaped((tmp_path / INDEX_NAME).read_text())
 
 
 @pytest.fixture()

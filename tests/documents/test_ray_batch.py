@@ -91,9 +91,9 @@ def test_ray_writes_the_same_files_as_the_local_batch(outputs) -> None:
         assert found[name] == expected[name], name
     assert sorted(comparable(local)) == sorted([INDEX_NAME, ZIP_NAME, "page.html.md", "page.html.json",
                                                 "seed.docx.md", "seed.docx.json", "seed.txt.md", "seed.txt.json"])
-    index = (on_ray / INDEX_NAME).read_text(encoding="utf-8")
+    index = (on_ray / INDEX_NAME).read_text(encoding="utf-8").replace("\\", "")
     assert "3 of 5 files analysed." in index
-    assert "- broken\\.pdf:" in index and "- english\\.txt: This does not look like Arabic" in index
+    assert "- broken.pdf:" in index and "- english.txt: This does not look like Arabic" in index
 
 
 def test_rerun_skips_everything_and_a_deleted_output_is_redone_alone(outputs, sources: Path, capsys) -> None:
@@ -142,7 +142,7 @@ def test_an_article_whose_worker_keeps_dying_is_reported_and_the_others_go_on(tw
     finally:
         environment.delenv("KHULASA_RAY_CRASH")
     assert "seed.txt: analysed" in capsys.readouterr().err
-    assert "- short\\.txt: Its worker died 2 times" in (out / INDEX_NAME).read_text(encoding="utf-8")
+    assert "- short.txt: Its worker died 2 times" in (out / INDEX_NAME).read_text(encoding="utf-8").replace("\\", "")
     assert not (out / "short.txt.md").exists() and (out / "seed.txt.md").exists()
 
 
