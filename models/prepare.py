@@ -12,7 +12,7 @@ from pathlib import Path
 
 from core.settings import Settings
 from models import ct2, hub
-from models.loading import resolve_device
+from models.loading import looks_like_path, resolve_device
 from models.seq2seq import resolve_engine
 
 log = logging.getLogger("khulasa.models")
@@ -28,6 +28,8 @@ def revision(name: str) -> str:
     """The checkpoint's revision without touching the network; empty when this machine does not hold it."""
     if Path(name).expanduser().is_dir():
         return ct2.checkpoint_folder(name)[1]
+    if looks_like_path(name):
+        return ""  # a folder that is not here: loading it reports that
     snapshot = hub.cached_snapshot(name)
     return snapshot.name[:12] if snapshot else ""
 
