@@ -8,7 +8,8 @@ by its copy, so neither the manifest nor the translator's sentence cache saves a
 full-size random-weight models (`bench/build.py`, reused from `bench/.models/` or `--models`). It prints, and
 with `--write` puts into SCALE.md: the time until the first article is back (Ray start-up, actor start-up, model
 loading, one article), the steady pace in articles per minute per actor (from the first result to the last),
-the peak resident memory of one actor and of Ray's own processes, and how busy the machine was (load average,
+the actors' CPU seconds per article (the pace an actor keeps on a core of its own, whatever else runs), the peak
+resident memory of one actor and of Ray's own processes, and how busy the machine was (load average,
 CPU steal).
 """
 
@@ -73,6 +74,21 @@ class PeakMemory:
             self.ray_gb = max(self.ray_gb, ray_own)
 
 
+def actor_cpu_seconds() -> float:
+    """CPU time (user + system) used so far by the live actor processes: a pace that does not depend on how much
+    of the machine other work takes."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if b"MapWorker" not in (stat.parent / "cmdline").read_bytes():
+                continue
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_steal() -> tuple[int, int]:
     fields = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     return fields[7], sum(fields)
@@ -83,6 +99,7 @@ def measure(ray, folder: Path, settings: Settings, actors: int) -> dict[str, flo
     archive = Archive(out, model_revisions(settings))
     pending = archive.plan(sorted(folder.iterdir()))
     finished: list[float] = []
+    cpu: list[float] = []
     ray.init(num_cpus=actors, include_dashboard=False, logging_level=logging.ERROR, log_to_driver=False,
              runtime_env={"working_dir": str(ROOT), "excludes": UPLOAD_EXCLUDES})
     steal_before, total_before = cpu_steal()
@@ -90,16 +107,19 @@ def measure(ray, folder: Path, settings: Settings, actors: int) -> dict[str, flo
     try:
         with PeakMemory() as memory:
             analyze_on_ray(pending, archive, settings, Options(), RayOptions("local", actors, 1, 1.0),
-                           datetime.now(UTC), lambda done, total, item: finished.append(time.perf_counter()) or print(
+                           datetime.now(UTC), lambda done, total, item: finished.append(time.perf_counter())
+                           or cpu.append(actor_cpu_seconds()) or print(
                                f"  [{done}/{total}] {item.name}: {'analysed' if item.ok else item.error}"))
     finally:
         archive.close()
         ray.shutdown()
     steal_after, total_after = cpu_steal()
-    steady = (len(finished) - actors) / (finished[-1] - finished[actors - 1]) * 60 / actors \
-        if len(finished) > actors else float("nan")
+    later = len(finished) - actors  # articles after each actor's first, which carries the model loading
+    steady = later / (finished[-1] - finished[actors - 1]) * 60 / actors if later > 0 else float("nan")
+    cpu_per_article = (cpu[-1] - cpu[actors - 1]) / later if later > 0 else float("nan")
     return {"actors": actors, "articles": len(finished), "first_s": finished[0] - started,
-            "total_s": finished[-1] - started, "per_actor_per_min": steady, "actor_gb": memory.actor_gb,
+            "total_s": finished[-1] - started, "per_actor_per_min": steady,
+            "cpu_s": cpu_per_article, "actor_gb": memory.actor_gb,
             "ray_gb": memory.ray_gb, "load": (load_before + os.getloadavg()[0]) / 2,
             "steal": 100 * (steal_after - steal_before) / max(1, total_after - total_before)}
 
@@ -157,11 +177,13 @@ def report(rows: list[dict[str, float]], articles: int) -> str:
     head = (f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores "
             f"({Path('/proc/cpuinfo').read_text().split('model name')[1].split(':')[1].splitlines()[0].strip()}), "
             f"{articles} copies of the reference article, one CPU and one thread per actor.\n\n")
-    lines = ["| actors | time to first article (s) | all articles (s) | articles / minute / actor (steady) | "
-             "peak RSS per actor (GB) | Ray's own processes (GB) | load average | CPU steal |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["| actors | time to first article (s) | all articles (s) | articles / minute / actor, as run | "
+             "actor CPU s / article | articles / minute / actor on its own core | peak RSS per actor (GB) | "
+             "Ray's own processes (GB) | load average | CPU steal |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     lines += [f"| {r['actors']} | {r['first_s']:.0f} | {r['total_s']:.0f} | {r['per_actor_per_min']:.2f} | "
-              f"{r['actor_gb']:.2f} | {r['ray_gb']:.2f} | {r['load']:.1f} | {r['steal']:.0f}% |" for r in rows]
+              f"{r['cpu_s']:.1f} | {60 / r['cpu_s']:.2f} | {r['actor_gb']:.2f} | {r['ray_gb']:.2f} | "
+              f"{r['load']:.1f} | {r['steal']:.0f}% |" for r in rows]
     return head + "\n".join(lines) + "\n"
 
 
