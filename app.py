@@ -42,10 +42,10 @@ if request:
     st.session_state["analysis-upload"] = uploaded_source(request.text, key="upload")
 ended = ended_run(key="analysis")
 if ended is not None and ended.finished is not None:
-    st.session_state.finished = ended.finished
     upload = st.session_state.get("analysis-upload")
-    save_finished(history, ended.finished, title=upload.title if upload else "", source=upload.name if upload else None)
-results_area(options, run_key="analysis", slot="finished", key="desk")
+    st.session_state.finished = save_finished(history, ended.finished, title=upload.title if upload else "",
+                                              source=upload.name if upload else None)
+results_area(options, history, run_key="analysis", slot="finished", key="desk")
 
 finished = st.session_state.get("finished")
 history_sidebar(history, slot="finished", text_key="article-text", on_open=lambda: forget_run("analysis"),

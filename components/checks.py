@@ -14,6 +14,7 @@ from dataclasses import replace
 import streamlit as st
 
 from components.render import render_finding
+from components.widget_text import literal
 from core.errors import HistoryError
 from core.types import Analysis, Finished
 from history.store import History
@@ -45,7 +46,7 @@ def checks_box(finished: Finished, history: History | HistoryError, *, slot: str
                 finding.html(render_finding(check))
         problem = st.session_state.pop(f"{key}-problem", None)
         if problem:
-            st.warning(problem, icon=":material/history:")
+            st.warning(literal(problem), icon=":material/history:")
 
 
 def _fingerprint(analysis: Analysis) -> str:

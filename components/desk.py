@@ -13,6 +13,7 @@ import streamlit as st
 
 from analysis.pipeline import Options
 from analysis.worker import CANCELLED, RunView
+from components.checks import checks_box
 from components.panels import (
     entities_panel,
     entity_filter,
@@ -24,19 +25,23 @@ from components.panels import (
 )
 from components.progress import cancel_run, current_run, stage_label
 from components.widget_text import literal
+from core.errors import HistoryError
 from core.types import Analysis, Finished
+from history.store import History
 
 REFRESH_S = 0.5
 SETTINGS_CHANGED = "The summary settings changed: they apply to the next analysis (press Analyse)."
 
 
-def results_area(options: Options, *, run_key: str, slot: str, key: str) -> None:
-    """Draw the results of the run in progress, else of the finished analysis in `st.session_state[slot]`."""
+def results_area(options: Options, history: History | HistoryError, *, run_key: str, slot: str, key: str) -> None:
+    """Draw the results of the run in progress, else of the finished analysis in `st.session_state[slot]` (its
+    check before publishing on top, marks kept in `history`)."""
     running = current_run(key=run_key) is not None
-    st.fragment(_results, run_every=REFRESH_S if running else None)(options, run_key=run_key, slot=slot, key=key)
+    st.fragment(_results, run_every=REFRESH_S if running else None)(options, history, run_key=run_key, slot=slot,
+                                                                     key=key)
 
 
-def _results(options: Options, *, run_key: str, slot: str, key: str) -> None:
+def _results(options: Options, history: History | HistoryError, *, run_key: str, slot: str, key: str) -> None:
     run = current_run(key=run_key)
     view = run.view() if run is not None else None
     if view is not None and view.ended:
@@ -62,6 +67,8 @@ def _results(options: Options, *, run_key: str, slot: str, key: str) -> None:
     if analysis is not None and used is not None and _summary_options(used) != _summary_options(options):
         st.caption(SETTINGS_CHANGED)
     if analysis is not None:
+        if view is None and finished is not None and analysis is finished.analysis:
+            checks_box(finished, history, slot=slot, key="checks")
         labels = desk(analysis, key=key)
         if view is None and finished is not None and analysis is finished.analysis:
             st.subheader("Entities")

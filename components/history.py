@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 
 import streamlit as st
 
@@ -36,14 +37,16 @@ def open_history(settings: Settings) -> History | HistoryError:
 
 
 def save_finished(history: History | HistoryError, finished: Finished, *, title: str = "",
-                  source: str | None = None) -> None:
-    """Save a finished analysis; a failure is shown as a warning and costs only the history entry."""
+                  source: str | None = None) -> Finished:
+    """Save a finished analysis and return it with its history `entry`; a failure is shown as a warning and
+    costs only the history entry (the analysis comes back unsaved)."""
     if isinstance(history, HistoryError):
-        return
+        return finished
     try:
-        history.save(finished.analysis, title=title, source=source)
+        return replace(finished, entry=history.save(finished.analysis, title=title, source=source))
     except HistoryError as error:
         st.warning(literal(f"The analysis was not saved to the history: {error}"), icon=":material/history:")
+        return finished
 
 
 def history_sidebar(history: History | HistoryError, *, slot: str, text_key: str, on_open: Callable[[], None],
@@ -121,7 +124,7 @@ def _reopen(history: History, entry: HistoryEntry, slot: str, text_key: str, on_
         return
     on_open()
     # The export keeps the time the analysis was made, not the time it was reopened.
-    st.session_state[slot] = Finished(analysis, entry.created)
+    st.session_state[slot] = Finished(analysis, entry.created, entry=entry.id)
     st.session_state[text_key] = analysis.text
 
 
