@@ -27,7 +27,15 @@ def ct2_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_model_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Folders of the tiny translator, summarizer and NER models, keyed by role."""
+    """Folders of the tiny translator, summarizer and NER models, keyed by role.
+
+    On a busy machine, `KHULASA_TEST_TINY_MODELS=FOLDER` reuses models built once by `python -m tests.tiny_models
+    FOLDER` instead of building them again for every test run (CI leaves it unset and builds them).
+    """
+    prebuilt = os.environ.get("KHULASA_TEST_TINY_MODELS", "").strip()
+    if prebuilt:
+        folders = {"translator": "marian", "summarizer": "mt5", "ner": "ner"}
+        return {role: Path(prebuilt) / folder for role, folder in folders.items()}
     return build_all(tmp_path_factory.mktemp("tiny-models"))
 
 
