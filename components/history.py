@@ -97,7 +97,8 @@ def _entry(history: History, entry: HistoryEntry, *, slot: str, text_key: str, o
 def _rtl_titles(entries: list[HistoryEntry], *, key: str) -> str:
     """CSS that sets the titles written right to left (Arabic ones) right to left, so that a title too long for
     its button is cut at its end, not at its start."""
-    rules = ",".join(f".st-key-{key}-open-{entry.id} button p" for entry in entries if _right_to_left(entry.title))
+    rules = ",".join(f".st-key-{key}-open-{entry.id} button{inner}" for entry in entries
+                     if _right_to_left(entry.title) for inner in ("", " *"))
     return f"<style>{rules}{{direction:rtl;text-align:right}}</style>" if rules else ""
 
 

@@ -155,6 +155,9 @@ def test_markdown_in_an_article_makes_no_request_from_the_page_the_history_or_it
         entry.hover()
         page.get_by_test_id("stTooltipContent").first.wait_for(timeout=10_000)
         assert "![" in entry.inner_text() and base in entry.inner_text()  # shown as the literal text it is
+        # The Arabic title runs right to left, so a title too long for its button shows its start, at the right.
+        label_right = entry.locator("p").first.evaluate("element => element.getBoundingClientRect().right")
+        assert label_right <= entry.evaluate("element => element.getBoundingClientRect().right")
         entry.click()
         wait_for_results(page)
         page.locator(".khulasa-entities mark.entity").first.hover()
