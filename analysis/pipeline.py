@@ -1,15 +1,18 @@
-"""The whole analysis, stage by stage: check → segment → entities → translation (streamed) → summary.
+"""The whole analysis: check → segment → first translated sentences → entities → the other sentences, with the
+Arabic summary beside them → its English translation.
 
-`analyze_stream` yields `Analysis` snapshots so the app can show entities and the first translated sentences
-before the summary, the slowest stage, is done; `analyze` returns the final one.
+`analyze_stream` yields `Analysis` snapshots so the app can show the first translated sentences and the
+entities before the summary, the slowest stage, is done; `analyze` returns the final one.
 """
 
 from __future__ import annotations
 
+import itertools
 import time
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from analysis.checks import find_checks
@@ -19,7 +22,7 @@ from arabic.segment import segment
 from arabic.text import has_words
 from core.errors import InputError, ModelUnavailable, NoModelRan
 from core.settings import Settings
-from core.types import Analysis, EntityGroup, Language, ModelNames, Summary
+from core.types import Analysis, EntityGroup, Language, ModelNames, Sentence, Summary
 from models.entities import EntityRecognizer, load_recognizer
 from models.seq2seq import load_seq2seq
 from models.summarize import Summarizer
@@ -53,13 +56,14 @@ def load_models(settings: Settings, *, strict: bool = True,
     """Load the three models (once per process). With `strict`, the first failure is raised; otherwise
     failures are collected in `Models.problems` and the other models are still returned."""
     def seq2seq(role: str, name: str):
-        return load_seq2seq(role, name, settings.device, settings.engine, on_progress)
+        return load_seq2seq(role, name, settings.device, settings.engine, on_progress,
+                            restrict_output=settings.restrict_output)
 
     loaders = {
         "translator": lambda: Translator(seq2seq("translator", settings.translator),
                                          batch_tokens=settings.batch_tokens),
         "summarizer": lambda: Summarizer(seq2seq("summarizer", settings.summarizer)),
-        "ner": lambda: load_recognizer(settings.ner, settings.device),
+        "ner": lambda: load_recognizer(settings.ner, settings.device, settings.engine),
     }
     loaded, problems, started = {}, [], time.perf_counter()
     for role, load in loaders.items():
@@ -97,9 +101,15 @@ def check_language(text: str, *, force: bool = False) -> Language:
 
 
 def analyze_stream(text: str, models: Models, settings: Settings, options: Options = Options()) -> Iterator[Analysis]:
-    """Yield snapshots after entities, after each translated batch, and the finished analysis last.
+    """Yield a snapshot after the first translated batch, after the entities, after each further batch, and the
+    finished analysis last. Raises `NoModelRan` when none of the three models loaded: an empty analysis is not
+    a finished one.
 
-    Raises `NoModelRan` when none of the three models loaded: an empty analysis is not a finished one."""
+    The first small translation batch runs before the entities so the first sentences reach the page soonest.
+    With `settings.overlap` the Arabic summary runs beside all of that in a second thread: decoding is bound by
+    reading weights, not by arithmetic, so two models decoding at once on two cores take far less than one
+    after the other (BENCHMARKS.md); its English translation and the entity names follow the last batch.
+    """
     if not (models.translator or models.summarizer or models.recognizer):
         raise NoModelRan(models.problems)
     started = time.perf_counter()
@@ -110,30 +120,61 @@ def analyze_stream(text: str, models: Models, settings: Settings, options: Optio
     measure, limit = (translator.count_tokens, translator.sentence_limit) if translator else (len, 400)
     sentences, paragraphs = segment(text, measure=measure, limit=limit)
     spans = [(sentences[p[0]].start, sentences[p[-1]].end) for p in paragraphs]
-
-    with _timed(timings, "ner"):
-        mentions = models.recognizer.find(text, spans) if models.recognizer else []
-        entities, groups = group_entities(text, mentions)
-    analysis = Analysis(text, language, sentences, paragraphs, None, entities, groups, models.names,
-                        timings, problems, stage="entities")
-    yield analysis
-
-    if translator:
-        with _timed(timings, "translate"):
-            # A line of separators or invisible marks goes to no model: its "translation" is the line itself.
-            wanted = [i for i, sentence in enumerate(sentences) if has_words(sentence.text)]
-            found = {i: sentence.text for i, sentence in enumerate(sentences) if not has_words(sentence.text)}
-            for batch in translator.stream([sentences[i].text for i in wanted]):
-                found.update({wanted[i]: translation for i, translation in batch.items()})
-                analysis = replace(analysis, stage="translation", sentences=tuple(
-                    replace(s, translation=found.get(i, "")) for i, s in enumerate(sentences)))
-                yield analysis
-
+    analysis = Analysis(text, language, sentences, paragraphs, None, (), (), models.names, timings, problems,
+                        stage="translation")
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="khulasa-summary") if settings.overlap else None
+    try:
+        arabic = pool.submit(_arabic_summary, text, models, options, timings) if pool else None
+        batches = _translated(translator, sentences, timings)
+        found: dict[int, str] = {}
+        for batch in itertools.islice(batches, 1):
+            found.update(batch)
+            analysis = _with_translations(analysis, found)
+            yield analysis
+        with _timed(timings, "ner"):
+            mentions = models.recognizer.find(text, spans) if models.recognizer else []
+            entities, groups = group_entities(text, mentions)
+        analysis = replace(analysis, entities=entities, groups=groups, stage="entities")
+        yield analysis
+        for batch in batches:
+            found.update(batch)
+            analysis = _with_translations(analysis, found)
+            yield analysis
+        summary_ar = arabic.result() if arabic else _arabic_summary(text, models, options, timings)
+    finally:
+        if pool:
+            pool.shutdown(wait=False, cancel_futures=True)
     with _timed(timings, "summarize"):
-        summary, groups = _summarize(text, models, options, groups)
+        summary, groups = _english(summary_ar, models, analysis.groups)
     analysis = _checked(replace(analysis, summary=summary, groups=groups), models, timings)
     timings["total"] = round((time.perf_counter() - started) * 1000)
     yield replace(analysis, timings_ms=dict(timings), stage="done")
+
+
+def _translated(translator: Translator | None, sentences: tuple[Sentence, ...],
+                timings: dict[str, int]) -> Iterator[dict[int, str]]:
+    """The translator's batches as `{sentence index: translation}`, timed into `timings["translate"]` (none
+    without a translator)."""
+    if not translator:
+        return
+    # A line of separators or invisible marks goes to no model: its "translation" is the line itself.
+    wanted = [i for i, sentence in enumerate(sentences) if has_words(sentence.text)]
+    pending = {i: sentence.text for i, sentence in enumerate(sentences) if not has_words(sentence.text)}
+    stream = translator.stream([sentences[i].text for i in wanted])
+    while True:
+        with _timed(timings, "translate"):
+            batch = next(stream, None)
+        if batch is None:
+            break
+        yield pending | {wanted[i]: translation for i, translation in batch.items()}
+        pending = {}
+    if pending:
+        yield pending
+
+
+def _with_translations(analysis: Analysis, found: dict[int, str]) -> Analysis:
+    return replace(analysis, stage="translation", sentences=tuple(
+        replace(s, translation=found.get(i, "")) for i, s in enumerate(analysis.sentences)))
 
 
 def analyze(text: str, models: Models, settings: Settings, options: Options = Options()) -> Analysis:
@@ -141,20 +182,25 @@ def analyze(text: str, models: Models, settings: Settings, options: Options = Op
     return deque(analyze_stream(text, models, settings, options), maxlen=1)[0]
 
 
-def _summarize(text: str, models: Models, options: Options,
-               groups: tuple[EntityGroup, ...]) -> tuple[Summary | None, tuple[EntityGroup, ...]]:
-    """The Arabic summary, then one translator call for the English summary and the entity names."""
-    summary_ar, strategy, detail = "", "", ""
-    if models.summarizer:
-        summary_ar, strategy, detail = models.summarizer.summarize(
-            text, max_tokens=options.summary_tokens, num_beams=options.summary_beams)
+def _arabic_summary(text: str, models: Models, options: Options,
+                    timings: dict[str, int]) -> tuple[str, str, str] | None:
+    """`(summary, strategy, detail)` from the summarizer, or None without one; its time goes to "summarize"."""
+    if not models.summarizer:
+        return None
+    with _timed(timings, "summarize"):
+        return models.summarizer.summarize(text, max_tokens=options.summary_tokens, num_beams=options.summary_beams)
+
+
+def _english(arabic: tuple[str, str, str] | None, models: Models,
+             groups: tuple[EntityGroup, ...]) -> tuple[Summary | None, tuple[EntityGroup, ...]]:
+    """The Summary, with one translator call for its English version and the entity names."""
+    summary_ar, strategy, detail = arabic or ("", "", "")
     if not models.translator:
-        summary = Summary(summary_ar, "", strategy, detail) if models.summarizer else None
-        return summary, groups
+        return (Summary(summary_ar, "", strategy, detail) if arabic else None), groups
     english = models.translator.translate([summary_ar] * bool(summary_ar) + [g.canonical for g in groups])
     summary_en = english.pop(0) if summary_ar else ""
     groups = tuple(replace(group, english=name) for group, name in zip(groups, english))
-    return (Summary(summary_ar, summary_en, strategy, detail) if models.summarizer else None), groups
+    return (Summary(summary_ar, summary_en, strategy, detail) if arabic else None), groups
 
 
 def _checked(analysis: Analysis, models: Models, timings: dict[str, int]) -> Analysis:

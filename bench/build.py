@@ -5,6 +5,22 @@ the benchmark builds the real architectures with random weights and tokenizers l
 `tests/tiny_models.py` does), sized so that the story has the workload's shape: about 55 Marian tokens a
 sentence, about 500 mT5 tokens in all, about 700 word pieces. Each folder is built once and reused while its
 `bench-spec.json` matches `SPECS`.
+
+The filler pieces that bring each vocabulary to its real size are partly written in Arabic script, in the
+share the real vocabularies are estimated to hold, because the output-vocabulary restriction keeps or drops
+pieces by script (`models/vocabulary.py`) and its speed depends on how many it keeps:
+
+- mT5 (250,100 pieces): 50,000 Arabic-script pieces (20%). No per-script count of mT5's vocabulary is
+  published; the closest public figure is vocabulary trimming of XLM-R's 250,002-piece SentencePiece
+  vocabulary, also trained on CommonCrawl, to the pieces seen in Arabic mC4 text: 49,871 kept
+  (`vocabtrimmer/xlm-roberta-base-trimmed-ar`), which includes the Latin pieces, digits and punctuation Arabic
+  pages contain; mT5 trims to 30,000–90,000 pieces for other single languages (`vocabtrimmer/mt5-*-trimmed-*`).
+  Pieces of Persian, Urdu, Pashto and the other Arabic-script languages are kept too, so 20% errs on the side
+  of keeping more (a slower restricted summary), not fewer.
+- opus-mt-ar-en (62,834 entries, one shared vocabulary): 30,000 Arabic-script pieces (48%). Its vocabulary is
+  the union of a source and a target SentencePiece model of about 32,000 pieces each (OPUS-MT's usual size),
+  overlapping in about 1,200 pieces (digits, punctuation, Latin names); the source model's pieces are almost
+  all Arabic script.
 """
 
 from __future__ import annotations
@@ -24,9 +40,11 @@ from tests.tiny_models import ENGLISH, NER_LABELS, _to_pytorch_bin, seed_text
 SPECS = {
     "translator": {"vocab_size": 62_801, "d_model": 512, "encoder_layers": 6, "decoder_layers": 6,
                    "encoder_attention_heads": 8, "decoder_attention_heads": 8, "encoder_ffn_dim": 2048,
-                   "decoder_ffn_dim": 2048, "max_position_embeddings": 512, "source_pieces": 560},
+                   "decoder_ffn_dim": 2048, "max_position_embeddings": 512, "source_pieces": 560,
+                   "arabic_pieces": 30_000},
     "summarizer": {"vocab_size": 250_112, "d_model": 768, "d_kv": 64, "d_ff": 2048, "num_layers": 12,
-                   "num_decoder_layers": 12, "num_heads": 12, "spiece_pieces": 250_100, "learnt_pieces": 1080},
+                   "num_decoder_layers": 12, "num_heads": 12, "spiece_pieces": 250_100, "learnt_pieces": 1080,
+                   "arabic_pieces": 50_000},
     "ner": {"vocab_size": 30_000, "hidden_size": 768, "num_hidden_layers": 12, "num_attention_heads": 12,
             "intermediate_size": 3072, "max_position_embeddings": 512, "learnt_pieces": 620},
 }
@@ -53,8 +71,22 @@ def ensure_models(root: Path, log=print) -> dict[str, Path]:
     return folders
 
 
-def sentencepiece_model(lines: list[str], path: Path, pieces: int, pad_to: int = 0, **ids: int) -> Path:
-    """A unigram sentencepiece model whose pieces are learnt by BPE on `lines`, padded to `pad_to` pieces.
+def filler(index: int, arabic: bool) -> str:
+    """A vocabulary entry no real text contains: Latin `▁filler<index>`, or Arabic letters after `▁ڭڭ`."""
+    if not arabic:
+        return f"▁filler{index}"
+    letters, digits = "ابتثجحخدذرسشصضطظعغفقكلمنهوي", []
+    while True:
+        index, digit = divmod(index, len(letters))
+        digits.append(letters[digit])
+        if not index:
+            return "▁ڭڭ" + "".join(digits)
+
+
+def sentencepiece_model(lines: list[str], path: Path, pieces: int, pad_to: int = 0, arabic: int = 0,
+                        **ids: int) -> Path:
+    """A unigram sentencepiece model whose pieces are learnt by BPE on `lines`, padded to `pad_to` pieces, the
+    first `arabic` filler pieces in Arabic script.
 
     The unigram trainer stops at a few hundred pieces on one story, too few for realistic token counts; BPE's
     pieces, each given the same score, make the unigram model pick the fewest pieces. Filler pieces never
@@ -73,8 +105,9 @@ def sentencepiece_model(lines: list[str], path: Path, pieces: int, pad_to: int =
     for piece in proto.pieces:
         if piece.type == normal:
             piece.score = -10.0
-    for i in range(len(proto.pieces), pad_to):
-        proto.pieces.add(piece=f"▁filler{i}", score=-30.0, type=normal)
+    first = len(proto.pieces)
+    for i in range(first, pad_to):
+        proto.pieces.add(piece=filler(i, i - first < arabic), score=-30.0, type=normal)
     path.write_bytes(proto.SerializeToString())
     return path
 
@@ -92,13 +125,14 @@ def build_marian(folder: Path, spec: dict, text: str) -> Path:
         processor = spm.SentencePieceProcessor(model_file=str(folder / name))
         for i in range(processor.get_piece_size()):
             vocab.setdefault(processor.id_to_piece(i), len(vocab))
+    first = len(vocab)
     while len(vocab) < spec["vocab_size"] - 1:
-        vocab[f"▁filler{len(vocab)}"] = len(vocab)
+        vocab[filler(len(vocab), len(vocab) - first < spec["arabic_pieces"])] = len(vocab)
     vocab["<pad>"] = pad = len(vocab)
     (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     tokenizer = MarianTokenizer(str(folder / "source.spm"), str(folder / "target.spm"), str(folder / "vocab.json"),
                                 source_lang="ar", target_lang="en")
-    sizes = {key: value for key, value in spec.items() if key != "source_pieces"}
+    sizes = {key: value for key, value in spec.items() if key not in {"source_pieces", "arabic_pieces"}}
     config = MarianConfig(**sizes, pad_token_id=pad, eos_token_id=0, decoder_start_token_id=pad,
                           forced_eos_token_id=0, scale_embedding=True, activation_function="swish")
     torch.manual_seed(0)
@@ -118,9 +152,11 @@ def build_mt5(folder: Path, spec: dict, text: str) -> Path:
 
     folder.mkdir(parents=True, exist_ok=True)
     sentencepiece_model(text.splitlines() + ENGLISH.splitlines(), folder / "spiece.model", spec["learnt_pieces"],
-                        pad_to=spec["spiece_pieces"], pad_id=0, eos_id=1, unk_id=2, bos_id=-1)
+                        pad_to=spec["spiece_pieces"], arabic=spec["arabic_pieces"], pad_id=0, eos_id=1, unk_id=2,
+                        bos_id=-1)
     tokenizer = T5Tokenizer.from_pretrained(folder, extra_ids=0)
-    sizes = {key: value for key, value in spec.items() if key not in {"spiece_pieces", "learnt_pieces"}}
+    sizes = {key: value for key, value in spec.items()
+             if key not in {"spiece_pieces", "learnt_pieces", "arabic_pieces"}}
     config = MT5Config(**sizes, pad_token_id=0, eos_token_id=1, decoder_start_token_id=0)
     torch.manual_seed(0)
     model = MT5ForConditionalGeneration(config).eval()

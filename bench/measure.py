@@ -23,6 +23,7 @@ import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from arabic.segment import segment
@@ -81,9 +82,17 @@ def summary_stand_in(text: str, count_tokens: Callable[[str], int]) -> str:
     return " ".join(words[:size])
 
 
+def article_text() -> str:
+    """The article under test: `KHULASA_BENCH_ARTICLE` (a path; default the seed story) repeated
+    `KHULASA_BENCH_TIMES` times, paragraph after paragraph (a longer article of the same shape)."""
+    path = os.environ.get("KHULASA_BENCH_ARTICLE", "")
+    text = Path(path).read_text(encoding="utf-8") if path else seed_text()
+    return "\n\n".join([text.strip()] * int(os.environ.get("KHULASA_BENCH_TIMES", "1") or 1)) + "\n"
+
+
 def article(count_tokens: Callable[[str], int], window: int) -> tuple[str, list[str], list[tuple[int, int]]]:
-    """The seed story, its sentences and its paragraph spans, segmented as `analyze_stream` does."""
-    text = seed_text()
+    """The article, its sentences and its paragraph spans, segmented as `analyze_stream` does."""
+    text = article_text()
     sentences, paragraphs = segment(text, measure=count_tokens, limit=window - 2)
     spans = [(sentences[p[0]].start, sentences[p[-1]].end) for p in paragraphs]
     return text, [sentence.text for sentence in sentences], spans
@@ -93,8 +102,33 @@ def medians(runs: list[dict[str, float]]) -> dict[str, float]:
     return {key: round(statistics.median(run[key] for run in runs), 3) for key in runs[0]}
 
 
+class FixedSummarizer:
+    """The summarizer with every summary `SUMMARY_TOKENS` long (equal work across engines), returning the
+    fixed stand-in as its text, so that the English summary translates the same source everywhere."""
+
+    def __init__(self, summarizer, stand_in: str) -> None:
+        self.summarizer, self.stand_in = summarizer, stand_in
+
+    def summarize(self, text: str, **_: object) -> tuple[str, str, str]:
+        _, strategy, detail = self.summarizer.summarize(text, num_beams=BEAMS, fixed_new_tokens=SUMMARY_TOKENS)
+        return self.stand_in, strategy, detail
+
+
+class NamelessRecognizer:
+    """The recognizer, whose mentions are found and then dropped: random weights find random "names", and their
+    translation (a handful of short names on a real article) is left out of the comparison."""
+
+    def __init__(self, recognizer) -> None:
+        self.recognizer = recognizer
+
+    def find(self, text: str, spans: list[tuple[int, int]]) -> list:
+        self.recognizer.find(text, spans)
+        return []
+
+
 def run_pipeline(repeats: int) -> dict:
-    """Khulasa's code path: the stages of `analyze_stream`, with fixed output lengths and no sentence cache."""
+    """Khulasa's code path: `analyze_stream` itself (its order of stages, its threads), with fixed output
+    lengths and no sentence cache."""
     from analysis.pipeline import load_models
     from core.settings import Settings
     from models.translate import Translator
@@ -110,45 +144,45 @@ def run_pipeline(repeats: int) -> dict:
     load_s, loaded_kib = time.perf_counter() - started, memory_kib("VmRSS")
 
     stand_in = summary_stand_in(text, translator.count_tokens)
+    bench_models = replace(models, translator=translator, summarizer=FixedSummarizer(summarizer, stand_in),
+                           recognizer=NamelessRecognizer(recognizer))
     clock = translator.seq2seq.model = EngineClock(translator.seq2seq.model)
     with CpuShare() as share:
-        runs = [_analyse(text, stand_in, settings, translator, summarizer, recognizer, clock) for _ in range(repeats)]
+        runs = [_analyse(text, settings, bench_models, clock) for _ in range(repeats)]
+    seq2seq = translator.seq2seq
     return {
         "engine": models.names.engine, "repeats": repeats, "load_s": round(load_s, 2), "rss_loaded_kib": loaded_kib,
         "seconds": medians(runs), "runs": runs, "generated_tokens": clock.tokens,
-        "shape": {"sentences": len(sentences), "paragraphs": len(spans),
+        "shape": {"sentences": len(sentences), "paragraphs": len(spans), "words": len(text.split()),
                   "batches": [len(batch) for batch in translator.batches(sentences)],
                   "source_tokens": [translator.count_tokens(s) for s in sentences],
                   "summary_source_tokens": summarizer.seq2seq.count_tokens(normalize_whitespace(text)),
                   "stand_in_tokens": translator.count_tokens(stand_in),
-                  "word_pieces": _word_pieces(recognizer, text, spans)},
-        "threads": _threads(translator.seq2seq), "others_cpu": round(share.others, 3), "steal": round(share.steal, 3),
+                  "word_pieces": _word_pieces(recognizer, text, spans),
+                  "kept_pieces": {"translator": [getattr(seq2seq, "kept_pieces", None), len(seq2seq.tokenizer)],
+                                  "summarizer": [getattr(summarizer.seq2seq, "kept_pieces", None),
+                                                 len(summarizer.seq2seq.tokenizer)]},
+                  "ner": getattr(recognizer, "quantization", None) or "fp32", "overlap": settings.overlap},
+        "threads": _threads(seq2seq), "others_cpu": round(share.others, 3), "steal": round(share.steal, 3),
     }
 
 
-def _analyse(text: str, stand_in: str, settings, translator, summarizer, recognizer,
-             clock: EngineClock) -> dict[str, float]:
-    """One timed analysis, stage by stage as `analyze_stream` runs them; seconds per stage."""
-    from analysis.pipeline import check_input, check_language
-    from arabic.grouping import group_entities
+def _analyse(text: str, settings, models, clock: EngineClock) -> dict[str, float]:
+    """One timed `analyze_stream`; its stage times (`timings_ms`: entities, translation batches, summary with
+    its English version, each as long as it ran, overlapping where the pipeline overlaps them)."""
+    from analysis.pipeline import analyze_stream
 
     seconds: dict[str, float] = {}
+    clock.calls, clock.tokens = [], []
     started = time.perf_counter()
-    with timed(seconds, "check"):
-        check_language(check_input(text, settings))
-        _, sentences, spans = article(translator.count_tokens, translator.window)
-    with timed(seconds, "ner"):
-        group_entities(text, recognizer.find(text, spans))
-    clock.seconds, clock.tokens = 0.0, []
-    with timed(seconds, "translate"):
-        for _batch in translator.stream(sentences):
+    for snapshot in analyze_stream(text, models, settings):
+        if any(sentence.translation for sentence in snapshot.sentences):
             seconds.setdefault("first", time.perf_counter() - started)
-    seconds["engine_translate"] = clock.seconds
-    seconds["overhead"] = seconds["translate"] / clock.seconds - 1
-    with timed(seconds, "summarize"):
-        summarizer.summarize(text, num_beams=BEAMS, fixed_new_tokens=SUMMARY_TOKENS)
-        translator.translate([stand_in])
     seconds["total"] = time.perf_counter() - started
+    timings = snapshot.timings_ms
+    seconds.update(ner=timings["ner"] / 1000, translate=timings["translate"] / 1000,
+                   summarize=timings["summarize"] / 1000, engine_translate=sum(clock.calls[:-1]))
+    seconds["overhead"] = seconds["translate"] / seconds["engine_translate"] - 1  # the last call: English summary
     return seconds
 
 
@@ -165,10 +199,10 @@ def _warm_up(translator, summarizer, recognizer, text: str, spans: list[tuple[in
 
 class EngineClock:
     """Stands in for a seq2seq's engine (`.model`): passes every call on, and records the seconds spent inside
-    `generate` (transformers) or `translate_batch` (CTranslate2) and how many tokens each output got."""
+    each `generate` (transformers) or `translate_batch` (CTranslate2) call and how many tokens each output got."""
 
     def __init__(self, model) -> None:
-        self.model, self.seconds, self.tokens = model, 0.0, []
+        self.model, self.calls, self.tokens = model, [], []
 
     def __getattr__(self, name: str):
         return getattr(self.model, name)
@@ -176,14 +210,14 @@ class EngineClock:
     def generate(self, **kwargs):
         started = time.perf_counter()
         output = self.model.generate(**kwargs)
-        self.seconds += time.perf_counter() - started
+        self.calls.append(time.perf_counter() - started)
         self.tokens += [output.sequences.shape[1] - 1] * output.sequences.shape[0]  # decoder start excluded
         return output
 
     def translate_batch(self, *args, **kwargs):
         started = time.perf_counter()
         results = self.model.translate_batch(*args, **kwargs)
-        self.seconds += time.perf_counter() - started
+        self.calls.append(time.perf_counter() - started)
         self.tokens += [len(result.hypotheses[0]) for result in results]
         return results
 

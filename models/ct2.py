@@ -16,6 +16,7 @@ import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from models import vocabulary
 from models.engine import Generation, Seq2Seq, checkpoint_generation
 from models.hub import require_space
 from models.loading import cpu_threads, model_folder
@@ -133,6 +134,12 @@ def _converted_size(source: Path, quantization: str) -> int:
     return int(weights * share) + 64 * 1_000_000
 
 
+def restrict_output(folder: Path, script: str, specials: Sequence[str]) -> int:
+    """Write the vocabulary map that cuts a converted model's output to `script` (read when the model loads);
+    the number of pieces every output keeps."""
+    return vocabulary.write_map(folder, script, specials)
+
+
 def _converter(source: str):
     from ctranslate2.converters import transformers as ct2_transformers
     from ctranslate2.specs import model_spec
@@ -150,11 +157,15 @@ def _converter(source: str):
 
 
 class CTranslate2Seq2Seq(Seq2Seq):
-    """The converted model on CTranslate2's translator, with the checkpoint's own tokenizer."""
+    """The converted model on CTranslate2's translator, with the checkpoint's own tokenizer.
+
+    With `output_script` ("arabic" or "latin") every output is restricted to that script's pieces plus the
+    pieces of its source (see `models.vocabulary`); `kept_pieces` says how many pieces every output keeps.
+    """
 
     engine = "ctranslate2"
 
-    def __init__(self, name: str, device: str, *, quantization: str = "int8",
+    def __init__(self, name: str, device: str, *, quantization: str = "int8", output_script: str | None = None,
                  on_progress: Callable[[str], None] | None = None, role: str = "translator") -> None:
         import ctranslate2
         from transformers import AutoConfig, AutoTokenizer
@@ -165,6 +176,9 @@ class CTranslate2Seq2Seq(Seq2Seq):
         config = AutoConfig.from_pretrained(str(source))
         super().__init__(name, device, AutoTokenizer.from_pretrained(str(source)),
                          getattr(config, "max_position_embeddings", None), checkpoint_generation(source))
+        self.output_script, self.kept_pieces = output_script, None
+        if output_script:
+            self.kept_pieces = restrict_output(folder, output_script, self.tokenizer.all_special_tokens)
         kind, _, index = device.partition(":")
         self.model = ctranslate2.Translator(str(folder), device=kind, device_index=int(index or 0),
                                             compute_type=quantization, intra_threads=cpu_threads())
@@ -178,7 +192,7 @@ class CTranslate2Seq2Seq(Seq2Seq):
             results = self.model.translate_batch(
                 sources, beam_size=settings.num_beams, max_decoding_length=settings.max_new_tokens,
                 min_decoding_length=settings.min_new_tokens, no_repeat_ngram_size=settings.no_repeat_ngram_size,
-                length_penalty=settings.length_penalty, return_scores=True,
+                length_penalty=settings.length_penalty, return_scores=True, use_vmap=bool(self.output_script),
             )
             return [(self.decode(self.tokenizer.convert_tokens_to_ids(result.hypotheses[0])),
                      float(result.scores[0])) for result in results]

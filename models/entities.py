@@ -23,13 +23,13 @@ class EntityRecognizer:
     name across a window boundary is found once, neither lost nor doubled.
     """
 
-    def __init__(self, name: str, device: str, stride: int = 64) -> None:
-        from transformers import AutoModelForTokenClassification, AutoTokenizer, pipeline
+    def __init__(self, name: str, device: str, stride: int = 64, quantization: str | None = None) -> None:
+        from transformers import AutoTokenizer, pipeline
 
-        self.name = name
+        self.name, self.quantization = name, quantization
         folder = str(model_folder("ner", name))
         tokenizer = AutoTokenizer.from_pretrained(folder)
-        model = AutoModelForTokenClassification.from_pretrained(folder)
+        model = token_classifier(name, folder, device, quantization)
         self.window = min(int(tokenizer.model_max_length or 512), model.config.max_position_embeddings, 512)
         tokenizer.model_max_length = self.window
         self.pipeline = pipeline("token-classification", model=model, tokenizer=tokenizer, device=device,
@@ -67,6 +67,23 @@ def _is_mark(char: str) -> bool:
     return unicodedata.category(char) == "Mn"
 
 
-def load_recognizer(name: str, device_setting: str) -> EntityRecognizer:
+def token_classifier(name: str, folder: str, device: str, quantization: str | None = None):
+    """transformers' fp32 model from `folder`, or with `quantization` the encoder on CTranslate2 (see
+    `models.ner_int8`)."""
+    if quantization:
+        from models.ner_int8 import EncoderClassifier
+
+        return EncoderClassifier(name, device, quantization)
+    from transformers import AutoModelForTokenClassification
+
+    return AutoModelForTokenClassification.from_pretrained(folder)
+
+
+def load_recognizer(name: str, device_setting: str, engine_setting: str = "transformers") -> EntityRecognizer:
+    """The shared recognizer, loaded once per process: int8 on CTranslate2 where the seq2seq models use it."""
+    from models.seq2seq import resolve_engine
+
     device = resolve_device(device_setting)
-    return load_once("ner", name, (device,), lambda: EntityRecognizer(name, device))
+    quantization = "int8" if resolve_engine(engine_setting, device) == "ctranslate2" and device == "cpu" else None
+    return load_once("ner", name, (device, quantization),
+                     lambda: EntityRecognizer(name, device, quantization=quantization))

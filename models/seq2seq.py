@@ -17,13 +17,19 @@ def resolve_engine(setting: str, device: str) -> str:
     return "ctranslate2" if device == "cpu" and ct2.available() else "transformers"
 
 
+# The script each role writes: its output vocabulary is cut to it on CTranslate2 (see `models.vocabulary`).
+OUTPUT_SCRIPTS = {"translator": "latin", "summarizer": "arabic"}
+
+
 def load_seq2seq(role: str, name: str, device_setting: str, engine_setting: str = "transformers",
-                 on_progress: Callable[[str], None] | None = None):
-    """The shared seq2seq model for `role` ("translator" or "summarizer"), loaded once per process."""
+                 on_progress: Callable[[str], None] | None = None, *, restrict_output: bool = True):
+    """The shared seq2seq model for `role` ("translator" or "summarizer"), loaded once per process; on
+    CTranslate2 its output is cut to the script the role writes unless `restrict_output` is off."""
     device = resolve_device(device_setting)
     engine = resolve_engine(engine_setting, device)
     if engine == "ctranslate2":
         quantization = ct2.compute_type(role, device)
-        return load_once(role, name, (engine, device), lambda: CTranslate2Seq2Seq(
-            name, device, quantization=quantization, on_progress=on_progress, role=role))
+        script = OUTPUT_SCRIPTS.get(role) if restrict_output else None
+        return load_once(role, name, (engine, device, script), lambda: CTranslate2Seq2Seq(
+            name, device, quantization=quantization, output_script=script, on_progress=on_progress, role=role))
     return load_once(role, name, (engine, device), lambda: TransformersSeq2Seq(name, device, role))
