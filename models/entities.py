@@ -33,7 +33,8 @@ class EntityRecognizer:
         self.window = min(int(tokenizer.model_max_length or 512), model.config.max_position_embeddings, 512)
         tokenizer.model_max_length = self.window
         self.pipeline = pipeline("token-classification", model=model, tokenizer=tokenizer, device=device,
-                                 aggregation_strategy="first", stride=stride)
+                                 aggregation_strategy="first", stride=stride,
+                                 pipeline_class=getattr(model, "pipeline_class", None))
         self.lock = threading.Lock()
 
     def find(self, text: str, spans: Sequence[tuple[int, int]]) -> list[Entity]:

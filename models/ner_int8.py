@@ -12,15 +12,25 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from transformers import TokenClassificationPipeline
 
 from models.ct2 import checkpoint_folder, converted_folder
 from models.loading import cpu_threads
+
+
+class EncoderPipeline(TokenClassificationPipeline):
+    """transformers' token-classification pipeline, without its check that the model is one of its own classes
+    (it logs an error for `EncoderClassifier`, which works the same)."""
+
+    def check_model_type(self, supported_models: object) -> None:
+        return None
 
 
 class EncoderClassifier(torch.nn.Module):
     """A stand-in for `AutoModelForTokenClassification`: `model(**inputs)["logits"]` from CTranslate2."""
 
     main_input_name = "input_ids"
+    pipeline_class = EncoderPipeline
 
     def __init__(self, name: str, device: str, quantization: str = "int8") -> None:
         import ctranslate2

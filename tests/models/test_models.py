@@ -101,7 +101,6 @@ def test_entities_found_in_kazakhstan_mentions_are_grouped(tiny_models, tiny_set
 def test_stream_shows_first_sentences_then_entities_and_summary_last(tiny_models, tiny_settings, seed: str) -> None:
     stages = [snapshot.stage for snapshot in analyze_stream(seed, tiny_models, tiny_settings)]
     assert stages[:2] == ["translation", "entities"]
-    assert "translation" in stages[2:]
     assert stages[-1] == "done" and stages.count("done") == 1
 
 
