@@ -101,10 +101,9 @@ def table(results: dict[str, dict]) -> str:
         return lambda result: cell(result["seconds"][key], naive.get(key) if ratio else None)
 
     rows = [("load + one warm-up call per model (s)", lambda result: f"{result['load_s']:.1f}"),
-            ("language check + segmentation (s)", stage("check", ratio=False)),
             ("entities (s)", stage("ner")),
             (f"translation, {sentences} sentences (s)", stage("translate")),
-            ("summary + English summary (s)", stage("summarize")),
+            ("summary + English summary (s; beside the translation in the pipeline)", stage("summarize")),
             ("**total analysis (s)**", lambda result: f"**{stage('total')(result)}**"),
             ("first translated sentences (s from start)", stage("first")),
             ("translation, inside the engine (s)", stage("engine_translate", ratio=False)),
