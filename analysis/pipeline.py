@@ -7,7 +7,6 @@ entities before the summary, the slowest stage, is done; `analyze` returns the f
 
 from __future__ import annotations
 
-import itertools
 import time
 import unicodedata
 from collections import deque
@@ -106,7 +105,7 @@ def analyze_stream(text: str, models: Models, settings: Settings, options: Optio
     a finished one.
 
     The first small translation batch runs before the entities so the first sentences reach the page soonest.
-    With `settings.overlap` the Arabic summary runs beside all of that in a second thread: decoding is bound by
+    With `settings.overlap` the Arabic summary then runs beside the rest in a second thread: decoding is bound by
     reading weights, not by arithmetic, so two models decoding at once on two cores take far less than one
     after the other (BENCHMARKS.md); its English translation and the entity names follow the last batch.
     """
@@ -124,11 +123,11 @@ def analyze_stream(text: str, models: Models, settings: Settings, options: Optio
                         stage="translation")
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="khulasa-summary") if settings.overlap else None
     try:
-        arabic = pool.submit(_arabic_summary, text, models, options, timings) if pool else None
         batches = _translated(translator, sentences, timings)
-        found: dict[int, str] = {}
-        for batch in itertools.islice(batches, 1):
-            found.update(batch)
+        found: dict[int, str] = dict(next(batches, {}))
+        # The summary starts once the first batch is out, so it does not slow the first sentences down.
+        arabic = pool.submit(_arabic_summary, text, models, options, timings) if pool else None
+        if found:
             analysis = _with_translations(analysis, found)
             yield analysis
         with _timed(timings, "ner"):

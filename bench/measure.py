@@ -28,6 +28,7 @@ from pathlib import Path
 
 from arabic.segment import segment
 from models.summarize import normalize_whitespace
+from models.translate import SENTENCE_TOKENS as SENTENCE_LIMIT
 from tests.tiny_models import seed_text
 
 BEAMS = 4
@@ -90,10 +91,11 @@ def article_text() -> str:
     return "\n\n".join([text.strip()] * int(os.environ.get("KHULASA_BENCH_TIMES", "1") or 1)) + "\n"
 
 
-def article(count_tokens: Callable[[str], int], window: int) -> tuple[str, list[str], list[tuple[int, int]]]:
-    """The article, its sentences and its paragraph spans, segmented as `analyze_stream` does."""
+def article(count_tokens: Callable[[str], int], limit: int) -> tuple[str, list[str], list[tuple[int, int]]]:
+    """The article, its sentences (at most `limit` tokens) and its paragraph spans, segmented as
+    `analyze_stream` does."""
     text = article_text()
-    sentences, paragraphs = segment(text, measure=count_tokens, limit=window - 2)
+    sentences, paragraphs = segment(text, measure=count_tokens, limit=limit)
     spans = [(sentences[p[0]].start, sentences[p[-1]].end) for p in paragraphs]
     return text, [sentence.text for sentence in sentences], spans
 
@@ -139,7 +141,7 @@ def run_pipeline(repeats: int) -> dict:
     translator = Translator(models.translator.seq2seq, batch_tokens=settings.batch_tokens, cache=None,
                             fixed_new_tokens=SENTENCE_TOKENS)
     summarizer, recognizer = models.summarizer, models.recognizer
-    text, sentences, spans = article(translator.count_tokens, translator.window)
+    text, sentences, spans = article(translator.count_tokens, translator.sentence_limit)
     _warm_up(translator, summarizer, recognizer, text, spans)
     load_s, loaded_kib = time.perf_counter() - started, memory_kib("VmRSS")
 
@@ -282,7 +284,7 @@ def run_naive(repeats: int) -> dict:
 
     started = time.perf_counter()
     desk = NaiveDesk()
-    text, sentences, spans = article(desk.count, 512)
+    text, sentences, spans = article(desk.count, SENTENCE_LIMIT)
     desk.translate(sentences[0], 8)  # warm-up, as for the pipeline
     desk.summarize(sentences[0], 4)
     desk.ner(text[slice(*spans[0])])
