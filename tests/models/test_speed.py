@@ -48,14 +48,16 @@ def test_kept_pieces_are_specials_own_script_and_neutral_and_sources_add_their_p
 def seq2seq_pairs(tiny_model_dirs: dict[str, Path]) -> dict[str, tuple[CTranslate2Seq2Seq, CTranslate2Seq2Seq]]:
     """(unrestricted, restricted) CTranslate2 int8 models for each role, from the same converted folder."""
     scripts = {"translator": "latin", "summarizer": "arabic"}
-    return {role: (CTranslate2Seq2Seq(str(tiny_model_dirs[role]), "cpu"),
-                   CTranslate2Seq2Seq(str(tiny_model_dirs[role]), "cpu", output_script=script))
+    return {role: (CTranslate2Seq2Seq(str(tiny_model_dirs[role]), "cpu", role=role),
+                   CTranslate2Seq2Seq(str(tiny_model_dirs[role]), "cpu", output_script=script, role=role))
             for role, script in scripts.items()}
 
 
-def hardening_and_seed_sentences(seed: str, count_tokens, window: int) -> list[str]:
+def hardening_and_seed_sentences(seed: str, translator: Translator) -> list[str]:
+    """The sentences the pipeline would translate: the seed's and the hardening texts'."""
     texts = [seed, *ODD_TEXTS.values()]
-    return [sentence.text for text in texts for sentence in segment(text, measure=count_tokens, limit=window - 2)[0]]
+    return [sentence.text for text in texts
+            for sentence in segment(text, measure=translator.count_tokens, limit=translator.sentence_limit)[0]]
 
 
 def test_the_restricted_vocabularies_keep_a_minority_of_the_summary_pieces_and_the_latin_ones(seq2seq_pairs) -> None:
@@ -72,7 +74,7 @@ def test_the_restricted_vocabularies_keep_a_minority_of_the_summary_pieces_and_t
 
 def test_english_output_restriction_translates_exactly_as_the_full_vocabulary(seq2seq_pairs, seed: str) -> None:
     full, restricted = seq2seq_pairs["translator"]
-    sentences = hardening_and_seed_sentences(seed, full.count_tokens, full.window)
+    sentences = hardening_and_seed_sentences(seed, Translator(full))
     expected = Translator(full, cache=None).translate(sentences)
     assert Translator(restricted, cache=None).translate(sentences) == expected
     assert len(sentences) > 20
@@ -159,9 +161,9 @@ def test_real_models_restricted_and_full_vocabularies_agree_on_the_seed(seed: st
     settings = Settings()
     translator_full = CTranslate2Seq2Seq(settings.translator, "cpu")
     translator_cut = CTranslate2Seq2Seq(settings.translator, "cpu", output_script="latin")
-    sentences = hardening_and_seed_sentences(seed, translator_full.count_tokens, translator_full.window)
+    sentences = hardening_and_seed_sentences(seed, Translator(translator_full))
     assert (Translator(translator_cut, cache=None).translate(sentences)
             == Translator(translator_full, cache=None).translate(sentences))
-    summarizer_full = CTranslate2Seq2Seq(settings.summarizer, "cpu")
-    summarizer_cut = CTranslate2Seq2Seq(settings.summarizer, "cpu", output_script="arabic")
+    summarizer_full = CTranslate2Seq2Seq(settings.summarizer, "cpu", role="summarizer")
+    summarizer_cut = CTranslate2Seq2Seq(settings.summarizer, "cpu", output_script="arabic", role="summarizer")
     assert Summarizer(summarizer_cut).summarize(seed) == Summarizer(summarizer_full).summarize(seed)
