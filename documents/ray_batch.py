@@ -11,6 +11,7 @@ others go on.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import logging
 import os
@@ -224,8 +225,7 @@ class Analyst:
         self.settings = self.models = None
         try:
             self.settings = Settings.from_env()
-            with _node_lock():  # actors on one machine load in turn: no two convert the same model at once
-                self.models = load_models(self.settings, strict=True)
+            self.models = _load_on_this_node(self.settings)
         except Exception as error:  # noqa: BLE001 - ModelUnavailable, SettingsError, anything else alike
             self.problem = str(error) or type(error).__name__
 
@@ -243,6 +243,20 @@ class Analyst:
             for column, value in zip(rows, (str(name), str(sha256), analysis, error, bool(self.problem))):
                 rows[column].append(value)
         return rows
+
+
+def _load_on_this_node(settings: Settings):
+    """The models; the first actor on a machine loads (and converts) them alone, the others wait for it and then
+    load side by side, so no two actors convert the same model at once and loading is not serialised."""
+    key = hashlib.sha256(repr((settings, os.environ.get("KHULASA_CT2_DIR", ""))).encode()).hexdigest()[:16]
+    ready = Path(tempfile.gettempdir()) / f"khulasa-models-{key}.ready"
+    if not ready.exists():
+        with _node_lock():
+            if not ready.exists():
+                models = load_models(settings, strict=True)
+                ready.touch()
+                return models
+    return load_models(settings, strict=True)
 
 
 @contextmanager

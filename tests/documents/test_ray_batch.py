@@ -60,7 +60,7 @@ def sources(tmp_path_factory: pytest.TempPathFactory, seed: str) -> Path:
 def outputs(sources: Path, environment, tiny_env: dict[str, str],
             tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The same folder through the local batch and through Ray. The local batch runs in a fresh process, as the
-    actors do: in this one, translations cached by earlier tests can stand in for the model's."""
+    actors do, so nothing earlier tests left in this process (the sentence cache) plays a part."""
     local, on_ray = tmp_path_factory.mktemp("local-out"), tmp_path_factory.mktemp("ray-out")
     assert run_cli("batch", str(sources), "--out", str(local), env=tiny_env).returncode == 1
     assert cli.main(["batch", str(sources), "--out", str(on_ray), *RAY]) == 1
