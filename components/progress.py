@@ -6,17 +6,20 @@ on Cancel, on a new Analyse, or soon after its browser tab is gone (Streamlit dr
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 
 import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from analysis.pipeline import Options, load_models
+from analysis.pipeline import Models, Options, load_models
 from analysis.worker import AnalysisRun, RunView
 from components.article_input import Request
 from core.settings import Settings
 from core.types import Analysis
+
+_loading = threading.Lock()
 
 
 def start_analysis(request: Request, settings: Settings, options: Options, *, key: str) -> AnalysisRun:
@@ -26,10 +29,17 @@ def start_analysis(request: Request, settings: Settings, options: Options, *, ke
         previous.cancel()
     options = replace(options, force=request.force)
     run = AnalysisRun(request.text, options, settings=settings, alive=session_alive(),
-                      load=lambda note: load_models(settings, strict=False, on_progress=note)).start()
+                      load=lambda note: _load_models(settings, note)).start()
     st.session_state.pop(f"{key}-ended", None)
     st.session_state[f"{key}-run"], st.session_state[f"{key}-options"] = run, options
     return run
+
+
+def _load_models(settings: Settings, note) -> Models:
+    """The models for a worker, one worker at a time: several sessions' first analyses start together, and the
+    first load imports torch and the engines, which hangs when several threads do it at once."""
+    with _loading:
+        return load_models(settings, strict=False, on_progress=note)
 
 
 def ended_run(*, key: str) -> RunView | None:

@@ -84,11 +84,11 @@ def test_changing_the_filter_and_a_slider_mid_analysis_keeps_it_running_to_the_e
     page = session.page
     start(page, long_article())
     chips = page.locator(".st-key-desk-labels [data-tag]")
-    playwright_api.expect(chips).to_have_count(4)
+    playwright_api.expect(chips).to_have_count(4, timeout=30_000)
     page.locator(".st-key-desk-labels input[role=combobox]").click()
     page.keyboard.press("Backspace")  # removes the last type from the filter
     page.keyboard.press("Escape")
-    playwright_api.expect(chips).to_have_count(3)
+    playwright_api.expect(chips).to_have_count(3, timeout=30_000)
     assert page.locator(CANCEL).is_visible(), "the filter was changed after the analysis ended: too late to test"
 
     page.get_by_test_id("stSidebar").get_by_role("slider").first.focus()  # "Summary length"
