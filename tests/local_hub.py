@@ -172,9 +172,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 self.connection.shutdown(2)  # the connection drops midway, as a flaky network does
                 return
-            self.wfile.write(data[offset:offset + CHUNK])
+            chunk = data[offset:offset + CHUNK]
+            self.wfile.write(chunk)
             if self.server.throttle:
-                time.sleep(CHUNK / self.server.throttle)
+                time.sleep(len(chunk) / self.server.throttle)
 
     def _reply(self, status: int, data: bytes, headers: dict[str, str]) -> None:
         self.send_response(status)
