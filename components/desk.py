@@ -29,7 +29,9 @@ from core.errors import HistoryError
 from core.types import Analysis, Finished
 from history.store import History
 
-REFRESH_S = 0.5
+# Each refresh is a whole script run of the fragment, in every open tab; once a second keeps a newsroom's worth of
+# tabs cheap beside the workers (see also `runner.postScriptGC` in .streamlit/config.toml).
+REFRESH_S = 1.0
 SETTINGS_CHANGED = "The summary settings changed: they apply to the next analysis (press Analyse)."
 
 

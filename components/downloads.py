@@ -12,10 +12,18 @@ import streamlit as st
 from components.widget_text import literal
 from models.progress import BOARD, ModelProgress, describe
 
+ACTIVE_REFRESH_S, IDLE_REFRESH_S = 1.0, 5.0
 
-@st.fragment(run_every=1)
+
 def downloads_panel(*, key: str) -> None:
-    """One progress bar per model being downloaded or converted, with file, MB, speed and time left."""
+    """One progress bar per model being downloaded or converted, with file, MB, speed and time left: redrawn
+    each second while a model is being prepared, else every few seconds (each redraw is a script run that
+    competes with the analyses for the interpreter), enough to notice a download another tab starts."""
+    refresh = ACTIVE_REFRESH_S if BOARD.active() else IDLE_REFRESH_S
+    st.fragment(_panel, run_every=refresh)(key=key)
+
+
+def _panel(*, key: str) -> None:
     active = BOARD.active()
     if not active:
         return

