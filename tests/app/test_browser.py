@@ -22,10 +22,7 @@ from tests.browser import (
     ROOT,
     Server,
     Session,
-    chromium,
     download_markdown,
-    open_session,
-    playwright_api,
     streamlit_server,
     wait_for_results,
 )
@@ -74,18 +71,6 @@ def cli_markdown(env: dict[str, str]) -> Iterator[Callable[[], str]]:
     if process.poll() is None:
         process.kill()
         process.communicate()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[playwright_api.Browser]:
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def session(browser: playwright_api.Browser, server: Server) -> Iterator[Session]:
-    with open_session(browser, server.url) as session:
-        yield session
 
 
 def test_sample_article_end_to_end(session: Session, seed: str, cli_markdown: Callable[[], str],

@@ -21,7 +21,6 @@ from tests.browser import (
     Server,
     Session,
     analyse,
-    chromium,
     counting_server,
     open_session,
     playwright_api,
@@ -58,18 +57,6 @@ def server(tiny_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -
            "KHULASA_SLOW_DOWN_MS": str(SLOW_DOWN_MS), "KHULASA_BATCH_TOKENS": "40", "KHULASA_MAX_CHARS": str(MAX_CHARS)}
     with streamlit_server(env, tmp_path_factory.mktemp("server") / "streamlit.log") as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[playwright_api.Browser]:
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def session(browser: playwright_api.Browser, server: Server) -> Iterator[Session]:
-    with open_session(browser, server.url) as session:
-        yield session
 
 
 def start(page: playwright_api.Page, article: str) -> None:

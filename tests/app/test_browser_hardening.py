@@ -27,7 +27,6 @@ from tests.browser import (
     Server,
     Session,
     analyse,
-    chromium,
     dataframe_rows,
     download_markdown,
     open_session,
@@ -94,18 +93,6 @@ def server(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Ite
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
     with streamlit_server(env, log, "--logger.level", "info") as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[playwright_api.Browser]:
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def session(browser: playwright_api.Browser, server: Server) -> Iterator[Session]:
-    with open_session(browser, server.url) as session:
-        yield session
 
 
 def marker(number: int) -> str:
