@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.types import Analysis, Check, Summary
@@ -22,18 +21,6 @@ TITLE = "Checks on the desk"
 def with_findings() -> Analysis:
     """Two sentences, the second with a figure dropped and another added, and a summary naming a stranger."""
     return replace(two_sentences((MISSING, ADDED)), summary=SUMMARY, checks=(MISSING, ADDED, NAME))
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "history.sqlite3"
-
-
-@pytest.fixture
-def app(tiny_env: dict[str, str], db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    for name, value in {**tiny_env, "KHULASA_DB": str(db)}.items():
-        monkeypatch.setenv(name, value)
-    return new_app()
 
 
 def reopen(at: AppTest, entry: int) -> AppTest:

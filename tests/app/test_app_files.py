@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from history.store import History
@@ -14,18 +13,6 @@ from tests.sample_files import make_docx
 
 ARTICLE = ["بحث وزير الخارجية التركي مع نظيره القطري ملفي أفغانستان وكازاخستان في اتصال هاتفي.",
            "وقال الوزير إن البلدين يعملان معا من أجل الاستقرار في المنطقة."]
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "history.sqlite3"
-
-
-@pytest.fixture
-def app(tiny_env: dict[str, str], db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    for name, value in {**tiny_env, "KHULASA_DB": str(db)}.items():
-        monkeypatch.setenv(name, value)
-    return new_app()
 
 
 def history_titles(at: AppTest) -> list[str]:
