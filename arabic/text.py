@@ -29,7 +29,7 @@ ZWNJ = "\u200c"  # joins Persian compounds (`دست‌ها`); Arabic copy does n
 PERSIAN = frozenset("پچژگکی")  # shared by Persian, Urdu, Pashto and Kurdish
 URDU = frozenset("ٹڈڑںےۓ")  # not `ھ` `ہ`: Gulf tweets write them for a plain ha
 PASHTO = frozenset("ټډړږښګڼځڅېۍ")
-SORANI = frozenset("ڕڵێۆەڤ")
+SORANI = frozenset("ڕڵێۆە")  # not `ڤ`: Arabic writes it for a "v" (`ڤيروس`)
 
 
 def is_arabic_script(char: str) -> bool:

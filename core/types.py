@@ -8,8 +8,8 @@ from datetime import datetime
 
 @dataclass(frozen=True)
 class Language:
-    """The detected language (named by its letters in Arabic script, else by langdetect), how clearly, and the
-    share of letters written in Arabic script."""
+    """The detected language (in Arabic script named by its letters or an n-gram model, else by langdetect), how
+    clearly, and the share of letters written in Arabic script."""
 
     code: str
     probability: float

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from arabic.language import describe, detect_language, require_arabic
+from arabic.text import PASHTO
 from core.errors import NotArabic
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,6 +66,32 @@ def test_persian_and_urdu_sentences_are_refused_even_short(text: str, code: str)
     "ماعليھ ولا يھمك",  # a Gulf tweet writing ha as Urdu's `ھ`
 ])
 def test_arabic_in_every_dialect_is_accepted(text: str) -> None:
+    assert detect_language(text).code == "ar"
+
+
+@pytest.mark.parametrize("text", [
+    "دا زما د پلار کور دی او هغه هلته اوسي.",
+    "دا کتاب زما دی او هغه کتاب ستا دی.",
+])
+def test_pashto_without_any_letter_of_its_own_is_named_by_the_ngram_model(text: str) -> None:
+    assert not PASHTO & set(text)
+    assert detect_language(text).code == "ps"
+
+
+@pytest.mark.parametrize("text", [
+    "ههههههههههههه والله ما عرفت",  # laughter is read as two letters, not as a run of Persian-looking `هه`
+    "أعلنت وزارة الصحة أن ڤيروس الإنفلونزا ما زال ينتشر.",  # `ڤ` for a "v" is Arabic too, not only Kurdish
+    "عرض الفيلم من إخراج روبرت دوڤال وبطولة ڤيولا ديفيس أمس.",
+    "شلونك حبيبي؟ شكو ماكو",
+    "إزيك يا باشا، عامل إيه النهارده؟",
+])
+def test_arabic_that_looks_like_a_neighbour_at_first_sight_stays_arabic(text: str) -> None:
+    assert detect_language(text).code == "ar"
+
+
+def test_a_persian_sentence_in_an_arabic_article_does_not_rename_it() -> None:
+    text = ("قال المتحدث إن الوفد الإيراني قدم مقترحا جديدا، ونقلت الوكالة عنه قوله: «مذاکرات ادامه دارد»، "
+            "وأضاف أن الجولة المقبلة ستعقد في مسقط بعد أسبوعين بحضور ممثلين عن الأطراف كافة.")
     assert detect_language(text).code == "ar"
 
 
