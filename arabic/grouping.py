@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from arabic.text import (
+    ARTICLE,
     IGNORABLE,
     MIN_STEM,
     NO_CLITIC_AFTER,
@@ -42,6 +43,7 @@ _LABELS = {
 _POSITION = re.compile(r"^[BIESLU][-_]", re.IGNORECASE)
 
 _LETTERS = re.compile(r"[^\W\d_]+")
+SHARED_STEM = 4
 
 
 def map_label(raw: str) -> str:
@@ -87,14 +89,19 @@ def split_proclitic(words: Sequence[str], attested: set[str], previous: str = ""
     `(0, "")` without evidence: `split_proclitic(["كوفي"], {"وفي"})` keeps the `ك`.
     """
     head, rest = words[0], list(words[1:])
-    if previous in NO_CLITIC_AFTER or " ".join(words) in known_names():
+    # A mention that is, or starts with, a known name keeps it whole: `باريس سان جيرمان` is not `ب` + `أريس ...`.
+    if previous in NO_CLITIC_AFTER or " ".join(words) in known_names() or head in known_names():
         return 0, ""
-    for removed, restored in clitic_splits(head, minimum=2):
+    splits = clitic_splits(head, minimum=2)
+    # `ك` and `ف` alone rarely stand before a name (`كلاوس` is not `ك` + `لاوس`). The shortest clitic that leaves
+    # a known name wins: `ولبنان` is `و` + `لبنان`, not `ول` + `بنان`; `للبنان` is `ل` + `لبنان`.
+    for removed, restored in reversed(splits):
         stem = restored + head[removed:]
-        # `ك` and `ف` alone rarely stand before a name (`كلاوس` is not `ك` + `لاوس`); `لل` reads as `ل` + `ال`
-        # unless a known name starts with `ل` (`للبنان`).
         if (" ".join([stem, *rest]) in known_names() or stem in known_names()) and set(head[:removed]) & set("وبل"):
             return removed, restored
+    for removed, restored in splits:
+        stem = restored + head[removed:]
+        # `لل` reads as `ل` + `ال` (the attested `ال…`), never as `ل` + a stem starting with `ل`.
         if not restored and head[removed - 1 : removed + 1] == "لل":
             continue
         if len(stem) >= MIN_STEM and stem in attested:
@@ -116,6 +123,19 @@ def strip_proclitic(word: str, attested: set[str], previous: str = "") -> str:
 def mention_words(mentions: Iterable[Entity]) -> set[str]:
     """The folded words of every mention: the names this article itself vouches for (grouping's evidence)."""
     return {word for mention in mentions for word in _LETTERS.findall(fold(mention.text))}
+
+
+def shared_stems(words: Iterable[str]) -> set[str]:
+    """Stems that follow two different proclitics among the folded `words`: a name starts with one letter, so
+    `وبريطانيا` and `لبريطانيا` vouch for `بريطانيا` even when no list has it and it never stands bare."""
+    before: dict[str, set[str]] = {}
+    for word in words:
+        for removed, restored in clitic_splits(word, minimum=SHARED_STEM):
+            if not restored and not word[:removed].endswith(ARTICLE):
+                before.setdefault(word[removed:], set()).add(word[removed - 1])
+    # The letters just before the stem must differ: `ولبنان` and `لبنان` both put `ل` before `بنان`. Short stems
+    # are left out: `وانغ` and `فانغ` are two names, not two clitics before `انغ`.
+    return {stem for stem, letters in before.items() if len(letters) > 1}
 
 
 def attested_words(text: str, mentions: Iterable[Entity] = ()) -> set[str]:
@@ -177,6 +197,7 @@ def group_entities(
     """
     kept = _without_overlaps(mentions)
     attested = mention_words(kept)
+    attested |= shared_stems(attested)
     ids: dict[str, int] = {}
     surfaces: list[Counter[str]] = []
     labels: list[Counter[str]] = []

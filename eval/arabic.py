@@ -31,6 +31,8 @@ from eval.report import Report
 DATA = Path(__file__).resolve().parent / "data"
 ARTICLE_WORDS = 400  # ANERcorp has no article breaks: pseudo-articles about the seed article's length
 NO_LIMIT = 10**9
+# Name lists (`arabic/names/<list>.txt`) scored alone and together, to show what each adds.
+ABLATION = ((), ("cldr",), ("cldr", "geonames"), ("cldr", "arabic_names"), ("cldr", "geonames", "arabic_names"))
 
 # The evaluation's own folding and clitic list, kept apart from `arabic.text` so the gold does not borrow from
 # the code it judges.
@@ -267,7 +269,7 @@ def run(external: Path) -> Report:
     if anercorp.exists() and hasattr(arabic.text, "_NAMES"):
         articles = list(anercorp_articles(anercorp))
         report.grouping = score_grouping(articles)
-        for lists in ((), ("cldr",), ("cldr", "newsroom")):
+        for lists in ABLATION:
             report.ablation["+".join(lists) or "no name list"] = score_grouping_with(articles, lists)
     elif anercorp.exists():
         report.grouping = score_grouping(list(anercorp_articles(anercorp)))

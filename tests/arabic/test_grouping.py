@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from arabic import grouping
 from arabic.grouping import (
     attested_words,
     group_entities,
@@ -134,8 +135,12 @@ def test_a_proclitic_is_stripped_only_on_evidence(word: str, attested: set[str],
 
 
 def test_no_proclitic_follows_a_preposition() -> None:
-    assert strip_proclitic("وجده", {"جده"}, previous="في") == "وجده"
-    assert strip_proclitic("وجده", {"جده"}) == "جده"
+    assert strip_proclitic("ودمنهور", {"دمنهور"}, previous="في") == "ودمنهور"
+    assert strip_proclitic("ودمنهور", {"دمنهور"}) == "دمنهور"
+
+
+def test_a_shipped_name_stays_whole_even_when_its_tail_is_another_mention() -> None:
+    assert strip_proclitic("وجده", {"جده"}) == "وجده"
 
 
 def test_grouping_evidence_is_the_folded_words_of_the_mentions_not_of_the_article() -> None:
@@ -192,11 +197,34 @@ def test_a_lone_clitic_form_keeps_its_letter_without_evidence() -> None:
     assert [group.canonical for group in groups] == ["وكرستوفانيا", "بغداد"]
 
 
-def test_a_known_name_loses_its_clitic_even_when_the_bare_form_is_absent() -> None:
-    text = "اجتمع وزراء فرنسا وبريطانيا ثم سافروا لبريطانيا."
-    by_text, groups = group_of(text, [mention(text, "فرنسا"), mention(text, "وبريطانيا"), mention(text, "لبريطانيا")])
+def test_two_different_clitics_before_one_name_vouch_for_it_when_the_bare_form_is_absent() -> None:
+    text = "اجتمع وزراء فرنسا وبريطانيا ثم سافروا لبريطانيا، ومن وكرستوفانيا مرورا بكرستوفانيا."
+    names = ["فرنسا", "وبريطانيا", "لبريطانيا", "وكرستوفانيا", "بكرستوفانيا"]
+    by_text, groups = group_of(text, [mention(text, name) for name in names])
     assert by_text["وبريطانيا"] == by_text["لبريطانيا"]
-    assert [group.canonical for group in groups] == ["فرنسا", "بريطانيا"]
+    assert by_text["وكرستوفانيا"] == by_text["بكرستوفانيا"]
+    assert [group.canonical for group in groups] == ["فرنسا", "بريطانيا", "كرستوفانيا"]
+
+
+def test_two_names_that_differ_in_a_clitic_letter_before_a_short_stem_stay_apart() -> None:
+    text = "التقى وانغ مع فانغ في بكين."
+    by_text, groups = group_of(text, [mention(text, "وانغ", label="PER"), mention(text, "فانغ", label="PER")])
+    assert by_text["وانغ"] != by_text["فانغ"]
+    assert [group.canonical for group in groups] == ["وانغ", "فانغ"]
+
+
+def test_the_shortest_clitic_that_leaves_a_known_name_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(grouping, "known_names", lambda: frozenset({"لبنان", "بنان"}))
+    assert strip_proclitic("ولبنان", set()) == "لبنان"
+    assert strip_proclitic("للبنان", set()) == "لبنان"
+    assert strip_proclitic("وبنان", set()) == "بنان"
+
+
+def test_a_mention_that_starts_with_a_known_name_keeps_it_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(grouping, "known_names", lambda: frozenset({"باريس", "اريس"}))
+    text = "فاز نادي باريس سان جيرمان على ضيفه."
+    _, groups = group_of(text, [mention(text, "باريس سان جيرمان", label="ORG")])
+    assert [group.canonical for group in groups] == ["باريس سان جيرمان"]
 
 
 @pytest.mark.parametrize(("written", "shown"), [
