@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from arabic.text import fold
-from eval.names import safe_names, unsafe
+from eval.names import geonames_names, safe_names, unsafe
 
 NAMES = Path(__file__).resolve().parents[2] / "arabic" / "names"
 # Zipf frequencies of an imaginary language sample: what wordfreq would say, made up for these examples.
@@ -48,6 +48,14 @@ def test_common_words_are_unsafe_only_as_places() -> None:
 
 def test_safe_names_keep_one_spelling_per_folded_form() -> None:
     assert safe_names(["طنطا", "طنطا", "كين", "أريحا", "اريحا"], zipf, set()) == ["أريحا", "طنطا"]
+
+
+def test_geonames_gives_arabic_letter_names_and_short_ones_only_of_large_cities() -> None:
+    cities = {
+        "1": {"population": 20_000, "alternatenames": ["Young", "يونج", "يانغ ستي", "سمرقندة"]},
+        "2": {"population": 900_000, "alternatenames": ["عكا", "طهرانک", "بورت-سعيد", "تل  أبيب"]},
+    }
+    assert geonames_names(cities) == ["تل أبيب", "سمرقندة", "عكا", "يانغ ستي"]
 
 
 def shipped() -> dict[str, list[str]]:
