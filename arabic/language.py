@@ -32,7 +32,7 @@ _OWN = {"ckb": SORANI, "ps": PASHTO, "ur": URDU}
 # How much likelier (natural log) the n-gram model must find a neighbouring language than Arabic to name it: an
 # Arabic article wrongly refused costs more than a Persian sentence let through. Chosen on held-out text of
 # corpora that the evaluation does not read (`arabic/profiles/README.md`).
-ARABIC_MARGIN = 20.0
+ARABIC_MARGIN = 30.0
 # A single word is too little for the n-gram model to tell neighbours apart (`مادارش` is Maghrebi Arabic, and
 # reads as Persian to it): only its letters can rename it.
 MODEL_MIN_WORDS = 2
