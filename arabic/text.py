@@ -23,10 +23,8 @@ INVISIBLE = "\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
 IGNORABLE = re.compile(f"[{MARKS}{TATWEEL}{INVISIBLE}]")
 _SCRIPT_RANGES = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFC))
 
-# Letters that tell the languages written in Arabic script apart (Arabic news copy uses none of the others).
-ARABIC_ONLY = frozenset("ةىيك")  # ta marbuta, alef maqsura, dotted ya, Arabic kaf
 ZWNJ = "\u200c"  # joins Persian compounds (`دست‌ها`); Arabic copy does not use it
-PERSIAN = frozenset("پچژگکی")  # shared by Persian, Urdu, Pashto and Kurdish
+# Letters that only one neighbour of Arabic uses (Arabic news copy uses none of them).
 URDU = frozenset("ٹڈڑںےۓ")  # not `ھ` `ہ`: Gulf tweets write them for a plain ha
 PASHTO = frozenset("ټډړږښګڼځڅېۍ")
 SORANI = frozenset("ڕڵێۆە")  # not `ڤ`: Arabic writes it for a "v" (`ڤيروس`)
