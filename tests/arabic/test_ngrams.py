@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from arabic.ngrams import ngrams, profile, read_profile, words_of
+from arabic.ngrams import PROFILE, ngrams, profile, read_profile, words_of
 from eval.train_language import ngram_shares, profile_rows
 
 
@@ -60,4 +60,4 @@ def test_the_shipped_profile_holds_the_four_languages_and_stays_small() -> None:
     shipped = profile()
     assert set(shipped.languages) == {"ar", "fa", "ur", "ps"}
     assert Counter(len(gram) for gram in shipped.table)[1] >= 40
-    assert Path("arabic/profiles/ngrams.tsv").stat().st_size < 2_000_000
+    assert PROFILE.stat().st_size < 2_000_000
