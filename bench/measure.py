@@ -29,7 +29,7 @@ from pathlib import Path
 from arabic.segment import segment
 from models.summarize import normalize_whitespace
 from models.translate import SENTENCE_TOKENS as SENTENCE_LIMIT
-from tests.tiny_models import seed_text
+from tests.seed import seed_text
 
 BEAMS = 4
 SENTENCE_TOKENS = 60  # tokens generated for each translated sentence
@@ -237,7 +237,7 @@ def _transformers_generate(model, batch, new_tokens: int, no_repeat_ngram_size: 
 
 
 def _word_pieces(recognizer, text: str, spans: list[tuple[int, int]]) -> int:
-    tokenizer = recognizer.pipeline.tokenizer
+    tokenizer = recognizer.tokenizer
     return sum(len(tokenizer(text[start:end])["input_ids"]) for start, end in spans)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from models import vocabulary
 from models.engine import Generation, Seq2Seq, checkpoint_generation
 from models.hub import require_space
-from models.loading import cpu_threads, model_folder
+from models.loading import cpu_threads, load_tokenizer, model_folder, read_config, release_memory
 from models.progress import BOARD
 
 
@@ -152,7 +152,16 @@ def _converter(source: str):
             spec.decoder.scale_outputs = model_spec.OPTIONAL
             return spec
 
+    class _BertLoader(ct2_transformers.BertLoader):
+        # CTranslate2's BERT converter asserts `position_embedding_type == "absolute"`, a field transformers 5
+        # no longer puts in `BertConfig` (absolute is the only kind left).
+        def get_model_spec(self, model):
+            if not hasattr(model.config, "position_embedding_type"):
+                model.config.position_embedding_type = "absolute"
+            return super().get_model_spec(model)
+
     ct2_transformers._MODEL_LOADERS["MT5Config"] = _Mt5Loader()
+    ct2_transformers._MODEL_LOADERS["BertConfig"] = _BertLoader()
     return ct2_transformers.TransformersConverter(source)
 
 
@@ -168,14 +177,12 @@ class CTranslate2Seq2Seq(Seq2Seq):
     def __init__(self, name: str, device: str, *, quantization: str = "int8", output_script: str | None = None,
                  on_progress: Callable[[str], None] | None = None, role: str = "translator") -> None:
         import ctranslate2
-        from transformers import AutoConfig, AutoTokenizer
 
         self.quantization = quantization
         folder = converted_folder(name, quantization, on_progress, role)
         source, _ = checkpoint_folder(name, role)
-        config = AutoConfig.from_pretrained(str(source))
-        super().__init__(name, device, AutoTokenizer.from_pretrained(str(source)),
-                         getattr(config, "max_position_embeddings", None), checkpoint_generation(source))
+        super().__init__(name, device, load_tokenizer(source), read_config(source).get("max_position_embeddings"),
+                         checkpoint_generation(source))
         self.output_script, self.kept_pieces = output_script, None
         if output_script:
             self.kept_pieces = restrict_output(folder, output_script, self.tokenizer.all_special_tokens)
@@ -194,5 +201,7 @@ class CTranslate2Seq2Seq(Seq2Seq):
                 min_decoding_length=settings.min_new_tokens, no_repeat_ngram_size=settings.no_repeat_ngram_size,
                 length_penalty=settings.length_penalty, return_scores=True, use_vmap=bool(self.output_script),
             )
-            return [(self.decode(self.tokenizer.convert_tokens_to_ids(result.hypotheses[0])),
-                     float(result.scores[0])) for result in results]
+            found = [(self.decode(self.tokenizer.convert_tokens_to_ids(result.hypotheses[0])),
+                      float(result.scores[0])) for result in results]
+        release_memory()
+        return found

@@ -9,32 +9,31 @@ from __future__ import annotations
 import threading
 import unicodedata
 from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
 
 from arabic.grouping import map_label
 from arabic.text import strip_marks
 from core.types import Entity
-from models.loading import load_once, model_folder, resolve_device
+from models.loading import load_once, load_tokenizer, model_folder, resolve_device, torch_runtime
+from models.token_classification import find_mentions
 
 
 class EntityRecognizer:
-    """transformers' token-classification pipeline, run paragraph by paragraph.
+    """A token classifier run paragraph by paragraph (`models.token_classification`).
 
-    A paragraph longer than the model's window is read in overlapping windows (the pipeline's `stride`), so a
-    name across a window boundary is found once, neither lost nor doubled.
+    A paragraph longer than the model's window is read in overlapping windows (`stride` tokens), so a name across
+    a window boundary is found once, neither lost nor doubled.
     """
 
     def __init__(self, name: str, device: str, stride: int = 64, quantization: str | None = None) -> None:
-        from transformers import AutoTokenizer, pipeline
-
-        self.name, self.quantization = name, quantization
-        folder = str(model_folder("ner", name))
-        tokenizer = AutoTokenizer.from_pretrained(folder)
-        model = token_classifier(name, folder, device, quantization)
-        self.window = min(int(tokenizer.model_max_length or 512), model.config.max_position_embeddings, 512)
-        tokenizer.model_max_length = self.window
-        self.pipeline = pipeline("token-classification", model=model, tokenizer=tokenizer, device=device,
-                                 aggregation_strategy="first", stride=stride,
-                                 pipeline_class=getattr(model, "pipeline_class", None))
+        self.name, self.quantization, self.stride = name, quantization, stride
+        folder = model_folder("ner", name)
+        self.tokenizer = load_tokenizer(folder)
+        self.classifier = token_classifier(name, folder, device, quantization)
+        self.window = min(int(self.tokenizer.model_max_length or 512), self.classifier.positions, 512)
+        self.tokenizer.model_max_length = self.window
         self.lock = threading.Lock()
 
     def find(self, text: str, spans: Sequence[tuple[int, int]]) -> list[Entity]:
@@ -42,12 +41,13 @@ class EntityRecognizer:
         stripped = [(start, *strip_marks(text[start:end])) for start, end in spans]
         stripped = [(offset, plain, origin) for offset, plain, origin in stripped if plain.strip()]
         with self.lock:
-            found = self.pipeline([plain for _, plain, _ in stripped]) if stripped else []
+            found = find_mentions(self.tokenizer, [plain for _, plain, _ in stripped], self.classifier.logits,
+                                  self.classifier.labels, self.window, self.stride)
         entities = []
         for (offset, _, origin), mentions in zip(stripped, found):
             for mention in mentions:
-                start, end = offset + origin[int(mention["start"])], offset + origin[int(mention["end"])]
-                entity = _entity(text, start, end, mention["entity_group"], float(mention["score"]))
+                start, end = offset + origin[mention.start], offset + origin[mention.end]
+                entity = _entity(text, start, end, mention.label, mention.score)
                 if entity is not None:
                     entities.append(entity)
         return entities
@@ -68,16 +68,38 @@ def _is_mark(char: str) -> bool:
     return unicodedata.category(char) == "Mn"
 
 
-def token_classifier(name: str, folder: str, device: str, quantization: str | None = None):
+def token_classifier(name: str, folder: Path, device: str, quantization: str | None = None):
     """transformers' fp32 model from `folder`, or with `quantization` the encoder on CTranslate2 (see
     `models.ner_int8`)."""
     if quantization:
-        from models.ner_int8 import EncoderClassifier
+        from models.ner_int8 import Int8TokenClassifier
 
-        return EncoderClassifier(name, device, quantization)
-    from transformers import AutoModelForTokenClassification
+        return Int8TokenClassifier(name, device, quantization)
+    return TorchTokenClassifier(folder, device)
 
-    return AutoModelForTokenClassification.from_pretrained(folder)
+
+class TorchTokenClassifier:
+    """transformers' token-classification model in float32: label scores for windows of word pieces, one window
+    per call as in transformers' pipeline."""
+
+    def __init__(self, folder: Path, device: str) -> None:
+        torch_runtime()
+        from transformers import AutoModelForTokenClassification
+
+        self.model = AutoModelForTokenClassification.from_pretrained(str(folder)).to(device).eval()
+        self.labels = {int(index): label for index, label in self.model.config.id2label.items()}
+        self.positions = int(self.model.config.max_position_embeddings)
+
+    def logits(self, rows: list[list[int]], types: list[list[int]]) -> list[np.ndarray]:
+        """One (tokens × labels) array per window."""
+        torch = torch_runtime()
+        found = []
+        with torch.inference_mode():
+            for ids, kinds in zip(rows, types):
+                inputs = {"input_ids": torch.tensor([ids], device=self.model.device),
+                          "token_type_ids": torch.tensor([kinds], device=self.model.device)}
+                found.append(self.model(**inputs).logits[0].float().cpu().numpy())
+        return found
 
 
 def load_recognizer(name: str, device_setting: str, engine_setting: str = "transformers") -> EntityRecognizer:

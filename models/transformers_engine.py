@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from models.engine import Generation, Seq2Seq, checkpoint_generation
-from models.loading import model_folder
+from models.loading import load_tokenizer, model_folder, torch_runtime
 
 
 class TransformersSeq2Seq(Seq2Seq):
@@ -15,12 +15,12 @@ class TransformersSeq2Seq(Seq2Seq):
     engine = "transformers"
 
     def __init__(self, name: str, device: str, role: str = "translator") -> None:
-        import torch
-        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+        torch = torch_runtime()
+        from transformers import AutoModelForSeq2SeqLM
 
         folder = model_folder(role, name)
         self.model = AutoModelForSeq2SeqLM.from_pretrained(str(folder), dtype=torch.float32).to(device).eval()
-        super().__init__(name, device, AutoTokenizer.from_pretrained(str(folder)),
+        super().__init__(name, device, load_tokenizer(folder),
                          getattr(self.model.config, "max_position_embeddings", None), checkpoint_generation(folder))
 
     def generate_scored(self, texts: Sequence[str], settings: Generation) -> list[tuple[str, float]]:

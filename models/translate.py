@@ -91,11 +91,19 @@ class Translator:
         """
         lengths = [self.count_tokens(text) for text in texts]
         order = sorted(range(len(texts)), key=lambda i: lengths[i])
-        groups = _groups(order, lengths, self.batch_tokens)
+        limits = [self.limit(length) for length in lengths]
+        groups = _groups(order, lengths, limits, self.batch_tokens)
         if len(groups) > 1:
-            first = _groups(order, lengths, self.first_batch_tokens)[0]
-            groups = [first, *_groups(order[len(first):], lengths, self.batch_tokens)]
+            first = _groups(order, lengths, limits, self.first_batch_tokens)[0]
+            groups = [first, *_groups(order[len(first):], lengths, limits, self.batch_tokens)]
         return groups
+
+    def limit(self, length: int) -> int:
+        """The most tokens the translation of a `length`-token sentence may take: twice its length and 16 more,
+        rounded up to a power of two, within the window. It depends on the sentence alone and a batch holds
+        sentences of one limit, so a translation never changes with the sentences batched with it (and the
+        sentence cache, keyed by the sentence, stays exact)."""
+        return min(self.seq2seq.defaults.max_new_tokens, self.window, 1 << (2 * length + 15).bit_length())
 
     def stream(self, texts: Sequence[str]) -> Iterator[dict[int, str]]:
         """Yield `{index: translation}` one batch at a time (cached sentences first, at once); every index of
@@ -123,7 +131,7 @@ class Translator:
         if self.fixed_new_tokens:
             fixed = self.fixed_new_tokens
             return replace(settings, min_new_tokens=fixed, max_new_tokens=fixed)
-        return replace(settings, max_new_tokens=min(settings.max_new_tokens, self.window, longest * 2 + 16))
+        return replace(settings, max_new_tokens=self.limit(longest))
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         """All translations, in the order of `texts`."""
@@ -133,11 +141,13 @@ class Translator:
         return [found[i] for i in range(len(texts))]
 
 
-def _groups(order: list[int], lengths: list[int], budget: int) -> list[list[int]]:
-    """Consecutive runs of `order` (shortest first) whose padded size, longest × count, stays within `budget`."""
+def _groups(order: list[int], lengths: list[int], limits: list[int], budget: int) -> list[list[int]]:
+    """Consecutive runs of `order` (shortest first) of one output limit whose padded size, longest × count,
+    stays within `budget`."""
     groups: list[list[int]] = []
     for index in order:
-        if not groups or lengths[index] * (len(groups[-1]) + 1) > budget:
+        if (not groups or lengths[index] * (len(groups[-1]) + 1) > budget
+                or limits[index] != limits[groups[-1][0]]):
             groups.append([index])
         else:
             groups[-1].append(index)

@@ -18,8 +18,7 @@ from pathlib import Path
 import sentencepiece as spm
 import torch
 
-SEED_PATH = Path(__file__).resolve().parents[2] / "shared" / "samples" / "seed.txt"
-REPO_SEED_PATH = Path(__file__).resolve().parent / "data" / "seed.txt"
+from tests.seed import seed_text
 
 ENGLISH = (
     "The Turkish foreign minister discussed Afghanistan and Kazakhstan with his Qatari counterpart.\n"
@@ -45,12 +44,6 @@ GAZETTEER = {
 NER_LABELS = ["B-LOC", "B-MISC", "B-ORG", "B-PERS", "I-LOC", "I-MISC", "I-ORG", "I-PERS", "O"]
 # The decoding settings XLSum's config.json holds (its repo has no generation_config.json).
 XLSUM_GENERATION = {"num_beams": 4, "max_length": 84, "no_repeat_ngram_size": 2, "length_penalty": 0.6}
-
-
-def seed_text() -> str:
-    """The reference article: shared/ beside the checkout, else the copy committed under tests/data."""
-    path = SEED_PATH if SEED_PATH.exists() else REPO_SEED_PATH
-    return path.read_text(encoding="utf-8")
 
 
 def _train_spm(lines: list[str], prefix: Path, size: int, **ids: int) -> Path:

@@ -34,6 +34,20 @@ def test_translator_batches_are_length_sorted_within_the_token_budget(tiny_model
         assert len(batch) == 1 or max(lengths[i] for i in batch) * len(batch) <= translator.batch_tokens
     first, budget = batches[0], translator.first_batch_tokens  # a small first batch, when there are several
     assert len(batches) == 1 or len(first) == 1 or max(lengths[i] for i in first) * len(first) <= budget
+    assert all(len({translator.limit(lengths[i]) for i in batch}) == 1 for batch in batches)
+
+
+def test_a_translation_does_not_depend_on_the_sentences_batched_with_it(tiny_models, seed: str) -> None:
+    """The output limit follows each sentence alone, so a short sentence translated beside long ones (the
+    entity names beside the summary, another article's sentences) gets the translation it gets alone."""
+    from models.translate import Translator
+
+    translator = Translator(tiny_models.translator.seq2seq, cache=None)
+    assert (translator.limit(24), translator.limit(25)) == (64, 128)
+    short = ["التركية", "وكالة الأناضول", "كازاخستان"]
+    long = [line for line in seed.splitlines() if len(line.split()) > 25][:2]
+    alone = translator.translate(short)
+    assert translator.translate(long + short)[len(long):] == alone
 
 
 def test_translation_streams_every_sentence_exactly_once(tiny_models, seed: str) -> None:

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import torch
 
-from analysis.pipeline import analyze, analyze_stream
+from analysis.pipeline import analyze, analyze_stream, load_models
 from arabic.segment import segment
 from core.settings import Settings, SettingsError
 from models import ct2, vocabulary
 from models.ct2 import CTranslate2Seq2Seq
 from models.entities import EntityRecognizer
-from models.ner_int8 import EncoderClassifier
 from models.summarize import Summarizer
 from models.translate import Translator
+from tests.test_cli import ROOT, SEED
 from tests.test_hardening import ODD_TEXTS
 
 pytestmark = pytest.mark.skipif(not ct2.available(), reason="CTranslate2 is not installed")
@@ -109,21 +112,16 @@ def test_int8_entities_are_the_fp32_entities_on_the_hardening_texts(recognizers,
         [(e.start, e.end, e.label) for e in fp32.find(text, spans)]
 
 
-def test_int8_token_labels_are_the_fp32_labels_on_the_seed(tiny_model_dirs: dict[str, Path], seed: str) -> None:
+def test_int8_token_labels_are_the_fp32_labels_on_the_seed(recognizers, seed: str) -> None:
     """Every word piece of the seed story gets fp32's label, except where fp32 itself hesitates (its two best
     labels within 0.2 of each other): quantisation moves the tiny model's probabilities by under 0.1."""
-    from transformers import AutoModelForTokenClassification, AutoTokenizer
-
-    folder = tiny_model_dirs["ner"]
-    tokenizer = AutoTokenizer.from_pretrained(folder)
-    fp32 = AutoModelForTokenClassification.from_pretrained(folder).eval()
-    int8 = EncoderClassifier(str(folder), "cpu")
+    fp32, int8 = recognizers
     compared = total = 0
     for paragraph in (p for p in seed.splitlines() if p.strip()):
-        inputs = tokenizer(paragraph, return_tensors="pt", truncation=True)
-        with torch.inference_mode():
-            expected = fp32(**inputs).logits.softmax(-1)[0]
-            found = int8(**inputs)["logits"].softmax(-1)[0]
+        inputs = fp32.tokenizer(paragraph, truncation=True)
+        rows, types = [inputs["input_ids"]], [inputs["token_type_ids"]]
+        expected = torch.from_numpy(fp32.classifier.logits(rows, types)[0]).softmax(-1)
+        found = torch.from_numpy(int8.classifier.logits(rows, types)[0]).softmax(-1)
         assert (found - expected).abs().max() < 0.1
         top2 = expected.topk(2).values
         sure = top2[:, 0] - top2[:, 1] >= 0.2
@@ -146,6 +144,22 @@ def test_first_translated_sentences_come_before_the_entities_and_nothing_changes
     assert all(s.translation for s in done.sentences) and done.summary and done.entities
     serial = analyze(seed, tiny_models, replace(tiny_settings, overlap=False))
     assert replace(serial, timings_ms={}) == replace(done, timings_ms={})
+
+
+def test_the_cli_on_ctranslate2_never_imports_torch(tiny_settings, tiny_env: dict[str, str]) -> None:
+    """torch alone takes about 0.2 GB of memory: once the models are converted, an analysis on CTranslate2
+    (tokenizers, the three engines, entities) runs without it, and without transformers' model code."""
+    load_models(replace(tiny_settings, engine="ctranslate2"))  # converted, and the entity head saved beside it
+    report = "import atexit, runpy, sys; atexit.register(lambda: print(*sorted(sys.modules), file=sys.stderr)); "
+    result = subprocess.run(
+        [sys.executable, "-c", report + f"sys.argv = ['cli.py', 'analyze', {str(SEED)!r}]; runpy.run_path("
+         "'cli.py', run_name='__main__')"], cwd=ROOT, capture_output=True, timeout=600,
+        env={**os.environ, **tiny_env, "KHULASA_ENGINE": "ctranslate2"})
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    imported = set(result.stderr.decode().split())
+    assert {"ctranslate2", "models.ner_int8", "transformers.models.t5.tokenization_t5"} <= imported
+    assert not {name for name in imported if name == "torch" or name.startswith(("transformers.pipelines",
+                                                                                  "transformers.modeling"))}
 
 
 def _cached(repo: str) -> bool:
