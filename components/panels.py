@@ -43,11 +43,16 @@ def entity_filter(analysis: Analysis | None, *, key: str) -> tuple[str, ...]:
 def entities_panel(analysis: Analysis, *, labels: Collection[str]) -> None:
     """The article, right to left, with the chosen entity types highlighted, under a colour legend."""
     shown = {entity.label for entity in analysis.entities if entity.label in labels}
-    if shown:
-        legend = render_legend(shown)
-    else:
-        legend = render_note("No entity of the chosen types." if analysis.entities else "No entities found.")
+    legend = render_legend(shown) if shown else render_note(entities_note(analysis))
     st.html(legend + render_entities(analysis.text, analysis.entities, labels=labels))
+
+
+def entities_note(analysis: Analysis) -> str:
+    """What the entity panel says when it highlights nothing: while the analysis runs, none found yet is not
+    "none found" (the entities come after the first translated sentences)."""
+    if analysis.entities:
+        return "No entity of the chosen types."
+    return "No entities found." if analysis.stage == "done" else "Looking for names…"
 
 
 def summary_panel(analysis: Analysis) -> None:

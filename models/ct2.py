@@ -21,6 +21,7 @@ from models.engine import Generation, Seq2Seq, checkpoint_generation
 from models.hub import require_space
 from models.loading import cpu_threads, load_tokenizer, model_folder, read_config, release_memory
 from models.progress import BOARD
+from models.sentencepiece_tokenizer import MODEL_FILE, SentencePieceTokenizer
 
 
 def available() -> bool:
@@ -165,6 +166,16 @@ def _converter(source: str):
     return ct2_transformers.TransformersConverter(source)
 
 
+def engine_tokenizer(source: Path):
+    """The checkpoint's tokenizer; for an mT5 (or T5) checkpoint that holds only its SentencePiece model, as
+    XLSum does, that model read by the sentencepiece library (`models.sentencepiece_tokenizer`: same ids, half
+    the memory)."""
+    plain = (source / MODEL_FILE).is_file() and not (source / "tokenizer.json").is_file()
+    if plain and read_config(source).get("model_type") in {"mt5", "t5"}:
+        return SentencePieceTokenizer(source)
+    return load_tokenizer(source)
+
+
 class CTranslate2Seq2Seq(Seq2Seq):
     """The converted model on CTranslate2's translator, with the checkpoint's own tokenizer.
 
@@ -181,7 +192,7 @@ class CTranslate2Seq2Seq(Seq2Seq):
         self.quantization = quantization
         folder = converted_folder(name, quantization, on_progress, role)
         source, _ = checkpoint_folder(name, role)
-        super().__init__(name, device, load_tokenizer(source), read_config(source).get("max_position_embeddings"),
+        super().__init__(name, device, engine_tokenizer(source), read_config(source).get("max_position_embeddings"),
                          checkpoint_generation(source))
         self.output_script, self.kept_pieces = output_script, None
         if output_script:

@@ -87,3 +87,13 @@ def test_summary_escapes_both_languages_and_leaves_out_an_empty_translation() ->
 
 def test_note_is_escaped() -> None:
     assert {tag for tag, _ in parsed(render_note(PAYLOADS[1])).tags} <= OUR_TAGS
+
+
+def test_the_entity_panel_says_none_found_only_when_the_analysis_is_done() -> None:
+    from dataclasses import replace
+
+    from components.panels import entities_note
+
+    running = replace(analysis_of([("جملة أولى.", "First.")], ((0,),)), stage="translation")
+    assert entities_note(running) == "Looking for names…"
+    assert entities_note(replace(running, stage="done")) == "No entities found."
