@@ -51,3 +51,16 @@ def test_overlapping_mentions_keep_the_longer_then_the_surer() -> None:
                 Mention(20, 24, "ORG", 0.7), Mention(30, 33, "LOC", 0.8)]
     assert _resolve_overlaps(mentions) == [Mention(2, 9, "LOC", 0.5), Mention(20, 24, "ORG", 0.7),
                                            Mention(30, 33, "LOC", 0.8)]
+
+
+@pytest.mark.parametrize("role", ["translator", "summarizer", "ner"])
+def test_tokenizers_loaded_by_class_are_the_ones_autotokenizer_loads(tiny_model_dirs: dict[str, Path], seed: str,
+                                                                     role: str) -> None:
+    from transformers import AutoTokenizer
+
+    from models.loading import load_tokenizer
+
+    ours, auto = load_tokenizer(tiny_model_dirs[role]), AutoTokenizer.from_pretrained(str(tiny_model_dirs[role]))
+    assert type(ours) is type(auto)
+    lines = [line for line in seed.splitlines() if line.strip()]
+    assert ours(lines)["input_ids"] == auto(lines)["input_ids"]
