@@ -48,19 +48,49 @@ class RunView:
         return self.state in ENDED
 
 
+class StopSignal:
+    """Why a worker stops between two steps: `cancel()` was called, or `alive()` has said False for `grace_s`
+    seconds (the browser tab that wanted the work is gone). Thread-safe; shared by the desk's and the batch's
+    workers."""
+
+    def __init__(self, alive: Callable[[], bool] = lambda: True, grace_s: float = 10.0) -> None:
+        self._alive, self._grace_s = alive, grace_s
+        self._cancel = threading.Event()
+        self._gone_since: float | None = None
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def wait(self, seconds: float) -> None:
+        """Sleep `seconds`, or less if cancelled meanwhile."""
+        self._cancel.wait(seconds)
+
+    def should_stop(self, what: str) -> bool:
+        """Cancelled, or nobody has been there to watch for `grace_s` seconds (logged, naming `what` stopped)."""
+        if self._cancel.is_set():
+            return True
+        if self._alive():
+            self._gone_since = None
+            return False
+        now = time.monotonic()
+        self._gone_since = self._gone_since or now
+        if now - self._gone_since >= self._grace_s:
+            log.info("%s stopped: its browser session is gone", what)
+            return True
+        return False
+
+
 class AnalysisRun:
     """An analysis of `text` with `options`, run by `start()` in a thread of its own; thread-safe to read."""
 
     def __init__(self, text: str, options: Options, *, load: Loader, settings: Settings,
                  alive: Callable[[], bool] = lambda: True, grace_s: float = 10.0) -> None:
         self.text, self.options, self.settings = text, options, settings
-        self._load, self._alive, self._grace_s = load, alive, grace_s
+        self._load, self._stop = load, StopSignal(alive, grace_s)
         self._lock = threading.Lock()
-        self._cancel = threading.Event()
         self._started = time.monotonic()
         self._view = RunView(LOADING, None, "Loading models…", "", 0.0)
         self._thread = threading.Thread(target=self._work, name="khulasa-analysis", daemon=True)
-        self._gone_since: float | None = None
 
     def start(self) -> AnalysisRun:
         self._started = time.monotonic()
@@ -69,7 +99,7 @@ class AnalysisRun:
 
     def cancel(self) -> None:
         """Ask the run to stop after the model call in progress; the snapshot so far is kept."""
-        self._cancel.set()
+        self._stop.cancel()
 
     def view(self) -> RunView:
         with self._lock:
@@ -89,8 +119,8 @@ class AnalysisRun:
             for analysis in stream:
                 self._update(analysis=analysis)
                 if analysis.stage != "done" and self.settings.slow_down_ms:
-                    self._cancel.wait(self.settings.slow_down_ms / 1000)  # tests: time to click mid-analysis
-                if analysis.stage != "done" and self._should_stop():
+                    self._stop.wait(self.settings.slow_down_ms / 1000)  # tests: time to click mid-analysis
+                if analysis.stage != "done" and self._stop.should_stop("analysis"):
                     stream.close()
                     self._end(CANCELLED)
                     return
@@ -103,20 +133,6 @@ class AnalysisRun:
         except Exception:  # noqa: BLE001 - the page must survive a model crash; the log keeps the traceback
             log.exception("analysis failed")
             self._end(FAILED, error=UNEXPECTED)
-
-    def _should_stop(self) -> bool:
-        """Cancelled, or nobody has been there to watch for `grace_s` seconds."""
-        if self._cancel.is_set():
-            return True
-        if self._alive():
-            self._gone_since = None
-            return False
-        now = time.monotonic()
-        self._gone_since = self._gone_since or now
-        if now - self._gone_since >= self._grace_s:
-            log.info("analysis stopped: its browser session is gone")
-            return True
-        return False
 
     def _update(self, **changes: object) -> None:
         with self._lock:

@@ -7,6 +7,7 @@ on Cancel, on a new Analyse, or soon after its browser tab is gone (Streamlit dr
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 
 import streamlit as st
@@ -29,13 +30,13 @@ def start_analysis(request: Request, settings: Settings, options: Options, *, ke
         previous.cancel()
     options = replace(options, force=request.force)
     run = AnalysisRun(request.text, options, settings=settings, alive=session_alive(),
-                      load=lambda note: _load_models(settings, note)).start()
+                      load=lambda note: worker_models(settings, note)).start()
     st.session_state.pop(f"{key}-ended", None)
     st.session_state[f"{key}-run"], st.session_state[f"{key}-options"] = run, options
     return run
 
 
-def _load_models(settings: Settings, note) -> Models:
+def worker_models(settings: Settings, note: Callable[[str], None]) -> Models:
     """The models for a worker, one worker at a time: several sessions' first analyses start together, and the
     first load imports torch and the engines, which hangs when several threads do it at once."""
     with _loading:

@@ -49,13 +49,19 @@ def analyze_files(sources: Iterable[Source], models: Models, settings: Settings,
     """Analyse each file in turn, yielding its `BatchItem`; `on_progress(done, total, item)` follows each."""
     sources = list(sources)
     for done, source in enumerate(sources, start=1):
-        item = _analyze_one(source, models, settings, options)
+        item = analyze_one(source, models, settings, options)
         if on_progress:
             on_progress(done, len(sources), item)
         yield item
 
 
-def _analyze_one(source: Source, models: Models, settings: Settings, options: Options) -> BatchItem:
+def source_name(source: Source) -> str:
+    """The file name a batch shows for `source`."""
+    return source[0] if isinstance(source, tuple) else Path(source).name
+
+
+def analyze_one(source: Source, models: Models, settings: Settings, options: Options = Options()) -> BatchItem:
+    """One file's `BatchItem`, whether it is a path or an upload."""
     if isinstance(source, tuple):
         return analyze_source(*source, models, settings, options)
     try:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from analysis.worker import CANCELLED, DONE
+from documents.batch_run import BatchRun
 from history.store import History
 from models.loading import LOAD_COUNTS
 from tests.app.test_app import ANALYSE, ANALYSIS_TIMEOUT, analyse, new_app, shown, wait_for_analysis
@@ -105,20 +109,98 @@ def test_an_unreadable_upload_is_an_error_and_the_box_is_kept(app: AppTest, seed
     assert app.text_area(key="article-text").value == seed
 
 
+def batch_files() -> list[tuple[str, bytes, str]]:
+    return [("one.docx", make_docx(ARTICLE), "application/octet-stream"),
+            ("broken.pdf", b"not a pdf at all", "application/pdf"),
+            ("two_*new*.txt", ARTICLE[1].encode(), "text/plain")]
+
+
+def wait_for_batch(at: AppTest, timeout: float = ANALYSIS_TIMEOUT) -> AppTest:
+    """Wait for this session's batch worker, if one runs, then run the page once so it takes the result."""
+    run = at.session_state["batch-worker"] if "batch-worker" in at.session_state else None
+    if run is not None:
+        assert run.join(timeout), f"the batch did not end within {timeout} s"
+        at.run()
+    return at
+
+
+def wait_for_files(at: AppTest, done: int) -> BatchRun:
+    """Wait until this session's batch has finished `done` files, then run the page once; returns the batch."""
+    run = at.session_state["batch-worker"]
+    deadline = time.monotonic() + ANALYSIS_TIMEOUT
+    while run.view().done < done and time.monotonic() < deadline:
+        time.sleep(0.1)
+    at.run()
+    return run
+
+
+def progress_text(at: AppTest) -> str:
+    [bar] = at.get("progress")
+    return bar.proto.text
+
+
 def test_batch_reports_each_file_saves_successes_and_offers_a_zip(app: AppTest, db: Path) -> None:
-    app.file_uploader(key="batch-files").set_value([
-        ("one.docx", make_docx(ARTICLE), "application/octet-stream"),
-        ("broken.pdf", b"not a pdf at all", "application/pdf"),
-        ("two.txt", ARTICLE[1].encode(), "text/plain"),
-    ]).run()
-    app.button(key="batch-run").click().run(timeout=ANALYSIS_TIMEOUT)
+    app.file_uploader(key="batch-files").set_value(batch_files()).run()
+    wait_for_batch(app.button(key="batch-run").click().run())
     assert not app.exception
     table = app.dataframe[0].value
-    assert list(table["File"]) == ["one.docx", "broken.pdf", "two.txt"]
+    assert list(table["File"]) == ["one.docx", "broken.pdf", "two_*new*.txt"]
     assert list(table["Status"])[0] == "analysed" and "broken.pdf" in list(table["Status"])[1]
-    assert sorted(entry.source for entry in History(db).list()) == ["one.docx", "two.txt"]
+    assert sorted(entry.source for entry in History(db).list()) == ["one.docx", "two_*new*.txt"]
     assert app.download_button(key="batch-download").label == "Download all (.zip)"
-    assert "runs" not in app.session_state
+    assert "runs" not in app.session_state and "batch-worker" not in app.session_state
+
+    app.sidebar.text_input(key="history-search").input("no such words").run()  # another widget: nothing re-runs
+    assert not app.exception and "batch-worker" not in app.session_state
+    assert len(History(db).list()) == 2 and list(app.dataframe[0].value["File"])[0] == "one.docx"
+
+
+def test_a_click_elsewhere_during_a_batch_does_not_stop_it(app: AppTest, db: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KHULASA_SLOW_DOWN_MS", "1500")  # the worker waits after each file: time to click
+    app.file_uploader(key="batch-files").set_value(batch_files()).run()
+    app.button(key="batch-run").click().run()
+    run = app.session_state["batch-worker"]
+    assert not run.view().ended and app.button(key="batch-run").disabled
+    assert progress_text(app).startswith("0/3 · ") and app.button(key="batch-cancel")
+
+    app.button(key="article-sample").click().run()  # a click elsewhere reruns the whole page mid-batch
+    assert not app.exception
+    assert app.session_state["batch-worker"] is run and not run.view().ended
+    wait_for_batch(app)
+    assert not app.exception and run.view().state == DONE
+    assert list(app.dataframe[0].value["File"]) == ["one.docx", "broken.pdf", "two_*new*.txt"]
+    assert sorted(entry.source for entry in History(db).list()) == ["one.docx", "two_*new*.txt"]
+    assert app.download_button(key="batch-download")
+
+
+def test_cancel_keeps_the_finished_files_and_their_zip(app: AppTest, db: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KHULASA_SLOW_DOWN_MS", "60000")  # after its first file the worker waits for Cancel
+    app.file_uploader(key="batch-files").set_value(batch_files()).run()
+    app.button(key="batch-run").click().run()
+    run = wait_for_files(app, 1)
+    assert shown(progress_text(app)).startswith("1/3 · one.docx analysed · ")
+    app.button(key="batch-cancel").click().run()
+    wait_for_batch(app)
+    assert not app.exception and run.view().state == CANCELLED
+    assert list(app.dataframe[0].value["File"]) == ["one.docx"]
+    assert "stopped after 1 of 3 files; 2 not analysed" in app.info[0].value
+    assert [entry.source for entry in History(db).list()] == ["one.docx"]
+    assert app.download_button(key="batch-download")
+
+
+def test_file_names_in_the_progress_line_are_escaped(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KHULASA_SLOW_DOWN_MS", "60000")
+    app.file_uploader(key="batch-files").set_value([
+        ("![x](http://127.0.0.1:9/x.png).txt", ARTICLE[0].encode(), "text/plain"),
+        ("two.txt", ARTICLE[1].encode(), "text/plain")]).run()
+    app.button(key="batch-run").click().run()
+    run = wait_for_files(app, 1)
+    text = progress_text(app)
+    run.cancel()
+    wait_for_batch(app)
+    assert "![x]" not in text and "\\!\\[x\\]" in text
 
 
 def test_an_upload_into_a_box_that_holds_text_offers_undo(app: AppTest, seed: str) -> None:

@@ -1,0 +1,136 @@
+"""A batch in its own thread, so the page that started it stays usable and a click elsewhere does not kill it.
+
+A `BatchRun` loads the models and analyses the files one after another in a daemon thread, keeping a `BatchView`
+(done/total, the file in progress, the finished rows) under a lock for the page to read as often as it likes.
+It stops between two files on `cancel()` or when its browser session is gone (`analysis.worker.StopSignal`): the
+rows finished so far stay. Each finished row is handed to `save` on the worker thread (the history opens a
+connection per call, so that is safe); a save that fails is kept as a warning and costs only the history entry.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from analysis.pipeline import Options
+from analysis.worker import CANCELLED, DONE, ENDED, FAILED, LOADING, RUNNING, Loader, StopSignal
+from core.errors import KhulasaError
+from core.settings import Settings
+from documents.batch import BatchItem, Source, analyze_one, source_name
+
+log = logging.getLogger("khulasa.batch")
+
+UNEXPECTED = "The batch stopped unexpectedly; the server log has the details. The files finished so far are kept."
+
+Save = Callable[[BatchItem], object]
+
+
+@dataclass(frozen=True)
+class BatchView:
+    """What a page shows of a batch at one moment: every file's name, the finished rows, the file in progress."""
+
+    state: str
+    names: tuple[str, ...]
+    items: tuple[BatchItem, ...] = ()
+    current: str = ""
+    note: str = "Loading models…"
+    error: str = ""
+    warnings: tuple[str, ...] = ()
+    seconds: float = 0.0
+    generated: datetime | None = None
+
+    @property
+    def ended(self) -> bool:
+        return self.state in ENDED
+
+    @property
+    def done(self) -> int:
+        return len(self.items)
+
+    @property
+    def total(self) -> int:
+        return len(self.names)
+
+    @property
+    def skipped(self) -> tuple[str, ...]:
+        """The files the batch never got to (cancelled, session gone, failed): with `items`, every file."""
+        return self.names[self.done:] if self.ended else ()
+
+
+class BatchRun:
+    """The files of `sources`, analysed with `options` by `start()` in a thread of its own; thread-safe to read."""
+
+    def __init__(self, sources: Sequence[Source], options: Options, *, load: Loader, settings: Settings,
+                 save: Save | None = None, alive: Callable[[], bool] = lambda: True, grace_s: float = 10.0) -> None:
+        self.sources, self.options, self.settings = list(sources), options, settings
+        self._load, self._save, self._stop = load, save, StopSignal(alive, grace_s)
+        self._lock = threading.Lock()
+        self._started = time.monotonic()
+        self._view = BatchView(LOADING, tuple(source_name(source) for source in self.sources))
+        self._thread = threading.Thread(target=self._work, name="khulasa-batch", daemon=True)
+
+    def start(self) -> BatchRun:
+        self._started = time.monotonic()
+        self._thread.start()
+        return self
+
+    def cancel(self) -> None:
+        """Ask the batch to stop after the file in progress; the finished rows are kept."""
+        self._stop.cancel()
+
+    def view(self) -> BatchView:
+        with self._lock:
+            view = self._view
+        return view if view.ended else replace(view, seconds=time.monotonic() - self._started)
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for the thread to end; True if it has."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def _work(self) -> None:
+        try:
+            models = self._load(lambda note: self._update(note=note))
+            self._update(state=RUNNING, note="")
+            for number, source in enumerate(self.sources):
+                if self._stop.should_stop("batch"):
+                    self._end(CANCELLED)
+                    return
+                self._update(current=source_name(source))
+                item = analyze_one(source, models, self.settings, self.options)
+                warning = self._saved(item)
+                with self._lock:
+                    self._view = replace(self._view, items=(*self._view.items, item), current="",
+                                         warnings=self._view.warnings + warning)
+                if self.settings.slow_down_ms and number + 1 < len(self.sources):
+                    self._stop.wait(self.settings.slow_down_ms / 1000)  # tests: time to click mid-batch
+            self._end(DONE)
+        except Exception:  # noqa: BLE001 - the page must survive; the rows so far stay and the log keeps the rest
+            log.exception("batch failed")
+            self._end(FAILED, error=UNEXPECTED)
+
+    def _saved(self, item: BatchItem) -> tuple[str, ...]:
+        """Save a finished row; a warning when that fails."""
+        if self._save is None or not item.ok:
+            return ()
+        try:
+            self._save(item)
+        except KhulasaError as error:
+            return (f"{item.name} was not saved to the history: {error}",)
+        except Exception:  # noqa: BLE001 - a failed save costs the history entry, not the batch
+            log.exception("saving %s to the history failed", item.name)
+            return (f"{item.name} was not saved to the history; the server log has the details.",)
+        return ()
+
+    def _update(self, **changes: object) -> None:
+        with self._lock:
+            self._view = replace(self._view, **changes)
+
+    def _end(self, state: str, *, error: str = "") -> None:
+        with self._lock:
+            self._view = replace(self._view, state=state, error=error, current="", note="",
+                                 generated=datetime.now(UTC), seconds=time.monotonic() - self._started)
