@@ -60,9 +60,10 @@ def current_batch(*, key: str) -> BatchRun | None:
 def _take_ended(key: str) -> None:
     """Move this session's batch, if it has ended, out of the session and keep its last view as the result."""
     run = current_batch(key=key)
-    if run is not None and run.view().ended:
+    view = run.view() if run is not None else None
+    if view is not None and view.ended:
         del st.session_state[f"{key}-worker"]
-        st.session_state[f"{key}-result"] = run.view()
+        st.session_state[f"{key}-result"] = view
 
 
 def _cancel(key: str) -> None:

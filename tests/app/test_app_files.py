@@ -167,11 +167,14 @@ def test_a_click_elsewhere_during_a_batch_does_not_stop_it(app: AppTest, db: Pat
     app.button(key="article-sample").click().run()  # a click elsewhere reruns the whole page mid-batch
     assert not app.exception
     assert app.session_state["batch-worker"] is run and not run.view().ended
-    wait_for_batch(app)
+    app.button(key=ANALYSE).click().run()  # and a single analysis beside the batch, on the same models
+    assert app.session_state["batch-worker"] is run and not run.view().ended
+    wait_for_analysis(wait_for_batch(app))
     assert not app.exception and run.view().state == DONE
     assert list(app.dataframe[0].value["File"]) == ["one.docx", "broken.pdf", "two_*new*.txt"]
-    assert sorted(entry.source for entry in History(db).list()) == ["one.docx", "two_*new*.txt"]
-    assert app.download_button(key="batch-download")
+    assert app.session_state["finished"].analysis.text == app.text_area(key="article-text").value
+    assert sorted(entry.source or "" for entry in History(db).list()) == ["", "one.docx", "two_*new*.txt"]
+    assert app.download_button(key="batch-download") and app.download_button(key="export-download")
 
 
 def test_cancel_keeps_the_finished_files_and_their_zip(app: AppTest, db: Path,
