@@ -1,8 +1,7 @@
-"""What the page shares across sessions: settings read from `KHULASA_*` variables, the models, loaded once, and
-the server console's log.
+"""What the page shares across sessions: settings read from `KHULASA_*` variables and the server console's log.
 
-Settings are read on every run (cheap), so the models are cached per `Settings`: a test or a deployment that
-changes the variables gets its own models, and every browser session with the same settings shares one set.
+Settings are read on every run (cheap); the workers load the models through `analysis.pipeline.load_models`,
+which keeps one set per process, so every browser session with the same settings shares it.
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ import threading
 
 import streamlit as st
 
-from analysis.pipeline import Models, load_models
 from components.widget_text import literal
 from core.settings import Settings, SettingsError
 
@@ -45,18 +43,3 @@ def current_settings() -> Settings:
     except SettingsError as error:
         st.error(literal(str(error)), icon=":material/error:")
         st.stop()
-
-
-@st.cache_resource(show_spinner=False)
-def _cached_models(settings: Settings) -> Models:
-    return load_models(settings, strict=False)
-
-
-def shared_models(settings: Settings) -> Models:
-    """The three models (a failed one is None, with its `ModelUnavailable` in `Models.problems`)."""
-    models = _cached_models(settings)
-    if models.problems:
-        # Keep the models that loaded (they stay in `models.loading`'s cache) but retry the missing one on the
-        # next analysis, so a model that has since been downloaded or mounted is picked up without a restart.
-        _cached_models.clear(settings)
-    return models
