@@ -7,6 +7,8 @@ with or without diacritics, tatweel or invisible marks, in any letter case (the 
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 
 from arabic.text import INVISIBLE, MARKS, TATWEEL, VARIANTS, search_form
@@ -18,6 +20,20 @@ SNIPPET_WIDTH = 160
 def fold(text: str) -> str:
     """The search form of `text` (`arabic.text.search_form`): `fold("إسرائيلُ")` gives `"اسرائيل"`."""
     return search_form(text)
+
+
+# Every character the folding could touch (Latin, the Arabic blocks and presentation forms, invisible marks), and a
+# few words, so that any change to `fold` changes `folding()`.
+_PROBE = "".join(chr(c) for first, last in ((0x20, 0x24F), (0x600, 0x8FF), (0x200B, 0x200F), (0x202A, 0x202E),
+                                              (0x2066, 0x2069), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
+                 for c in range(first, last + 1))
+
+
+@functools.cache
+def folding() -> str:
+    """A fingerprint of what `fold` does: the history refolds its saved search copies when it changes."""
+    probe = "\n".join([*_PROBE, _PROBE, "إسرائيلُ الأُمم المتّحدة مدرسة مستشفى كتابـــة"])
+    return hashlib.sha256(fold(probe).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def terms(query: str) -> list[str]:

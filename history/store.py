@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from arabic.search import SNIPPET_WIDTH, fold, snippet, terms
+from arabic.search import SNIPPET_WIDTH, fold, folding, snippet, terms
 from core.errors import HistoryError
 from core.types import Analysis, Check
 from documents.export import title_of
@@ -50,6 +50,7 @@ class History:
             db.execute("PRAGMA journal_mode = WAL")
             with _transaction(db):
                 _migrate(db, self.path)
+                _refold(db)
 
     def save(self, analysis: Analysis, *, title: str, source: str | None = None) -> int:
         """Store a finished analysis with its article text; returns the new entry's id."""
@@ -164,8 +165,24 @@ def _search_key(title: str, source: str | None, text: str) -> str:
     return fold("\n".join((title, source or "", text)))
 
 
+def _v3_settings(db: sqlite3.Connection) -> None:
+    """Facts about the file itself, e.g. which folding its search copies were made with."""
+    db.execute("CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
 # Append only: each file is brought from its `user_version` to `len(MIGRATIONS)` by the steps it lacks.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1_analyses, _v2_source_and_search)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1_analyses, _v2_source_and_search, _v3_settings)
+
+
+def _refold(db: sqlite3.Connection) -> None:
+    """Remake every entry's search copy when the folding has changed since they were made (a new release of
+    the Arabic normaliser), so that old entries are found exactly as new ones."""
+    row = db.execute("SELECT value FROM settings WHERE name = 'folding'").fetchone()
+    if row is not None and row[0] == folding():
+        return
+    for entry_id, title, source, text in db.execute("SELECT id, title, source, text FROM analyses").fetchall():
+        db.execute("UPDATE analyses SET search = ? WHERE id = ?", (_search_key(title, source, text), entry_id))
+    db.execute("INSERT OR REPLACE INTO settings (name, value) VALUES ('folding', ?)", (folding(),))
 
 
 def _migrate(db: sqlite3.Connection, path: Path) -> None:

@@ -77,3 +77,15 @@ def test_stripped_model_input_maps_every_span_back_onto_the_article(text: str, d
         j = data.draw(st.integers(i + 1, len(stripped)))
         span = text[offsets[i] : offsets[j - 1] + 1]
         assert IGNORABLE.sub("", span) == stripped[i:j]
+
+
+def test_the_folding_fingerprint_changes_when_one_letter_folds_differently(monkeypatch) -> None:
+    from arabic import search
+
+    original, before = search.search_form, search.folding()
+    search.folding.cache_clear()
+    monkeypatch.setattr(search, "search_form", lambda text: original(text.replace("q", "k")))
+    try:
+        assert search.folding() != before
+    finally:
+        search.folding.cache_clear()

@@ -171,9 +171,25 @@ def test_a_version_1_file_is_migrated_with_its_data_intact(tmp_path: Path) -> No
     assert (entry.title, entry.source, entry.created) == ("قديم", None, datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
     assert history.get(entry.id) == analysis
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 2
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 3
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     db.close()
+
+
+def test_search_copies_made_with_another_folding_are_remade_when_the_file_is_opened(tmp_path: Path) -> None:
+    """Entries saved before the Arabic normaliser changed are found as new ones are; an unchanged folding
+    leaves the file alone."""
+    path = tmp_path / "history.sqlite3"
+    History(path).save(make_analysis(), title="خبر")
+    with sqlite3.connect(path) as db:  # as an older release's folding would have left it
+        db.execute("UPDATE analyses SET search = 'stale'")
+    db.close()
+    assert History(path).list("اسرائيل") == []  # same folding: nothing is redone on opening
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE settings SET value = 'an older folding' WHERE name = 'folding'")
+    db.close()
+    (entry,) = History(path).list("اسرائيل")
+    assert entry.title == "خبر"
 
 
 def test_a_file_from_a_newer_khulasa_is_refused(tmp_path: Path) -> None:
