@@ -41,6 +41,8 @@ def convert_ahead(settings: Settings) -> None:
     if resolve_engine(settings.engine, device) != "ctranslate2":
         return
     for role, name in (("translator", settings.translator), ("summarizer", settings.summarizer)):
+        if not revision(name):
+            continue  # not on this machine: the workers download it (a cluster's driver need not hold models)
         try:
             ct2.converted_folder(name, ct2.compute_type(role, device), role=role)
         except Exception:  # noqa: BLE001 - best effort; the workers' own load gives the user-facing message
