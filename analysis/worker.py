@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Generic, Self, TypeVar
 
 from analysis.pipeline import Models, Options, analyze_stream
 from core.errors import KhulasaError
@@ -30,6 +31,7 @@ UNEXPECTED = ("The analysis failed unexpectedly; the server log has the details.
               "or shorten the article.")
 
 Loader = Callable[[Callable[[str], None]], Models]
+View = TypeVar("View")  # a frozen dataclass with `state`, `note`, `seconds` and an `ended` property
 
 
 @dataclass(frozen=True)
@@ -80,28 +82,30 @@ class StopSignal:
         return False
 
 
-class AnalysisRun:
-    """An analysis of `text` with `options`, run by `start()` in a thread of its own; thread-safe to read."""
+class BackgroundRun(Generic[View]):
+    """Work done by `start()` in a daemon thread of its own, read through `view()` as often as the page likes.
 
-    def __init__(self, text: str, options: Options, *, load: Loader, settings: Settings,
-                 alive: Callable[[], bool] = lambda: True, grace_s: float = 10.0) -> None:
-        self.text, self.options, self.settings = text, options, settings
-        self._load, self._stop = load, StopSignal(alive, grace_s)
+    Subclasses set the first view, write `_work` (which checks `_stop` between its steps) and end it with `_end`;
+    `view()` adds the seconds so far while the work runs. Thread-safe to read.
+    """
+
+    def __init__(self, first: View, *, name: str, alive: Callable[[], bool], grace_s: float) -> None:
+        self._stop = StopSignal(alive, grace_s)
         self._lock = threading.Lock()
         self._started = time.monotonic()
-        self._view = RunView(LOADING, None, "Loading models…", "", 0.0)
-        self._thread = threading.Thread(target=self._work, name="khulasa-analysis", daemon=True)
+        self._view = first
+        self._thread = threading.Thread(target=self._work, name=name, daemon=True)
 
-    def start(self) -> AnalysisRun:
+    def start(self) -> Self:
         self._started = time.monotonic()
         self._thread.start()
         return self
 
     def cancel(self) -> None:
-        """Ask the run to stop after the model call in progress; the snapshot so far is kept."""
+        """Ask the work to stop after the step in progress; what is done so far is kept."""
         self._stop.cancel()
 
-    def view(self) -> RunView:
+    def view(self) -> View:
         with self._lock:
             view = self._view
         return view if view.ended else replace(view, seconds=time.monotonic() - self._started)
@@ -110,6 +114,27 @@ class AnalysisRun:
         """Wait for the thread to end; True if it has."""
         self._thread.join(timeout)
         return not self._thread.is_alive()
+
+    def _work(self) -> None:
+        raise NotImplementedError
+
+    def _update(self, **changes: object) -> None:
+        with self._lock:
+            self._view = replace(self._view, **changes)
+
+    def _end(self, state: str, **changes: object) -> None:
+        self._update(state=state, note="", seconds=time.monotonic() - self._started, **changes)
+
+
+class AnalysisRun(BackgroundRun[RunView]):
+    """An analysis of `text` with `options`: a step is one model call (a translation batch, the entities, the
+    summary)."""
+
+    def __init__(self, text: str, options: Options, *, load: Loader, settings: Settings,
+                 alive: Callable[[], bool] = lambda: True, grace_s: float = 10.0) -> None:
+        super().__init__(RunView(LOADING, None, "Loading models…", "", 0.0), name="khulasa-analysis", alive=alive,
+                         grace_s=grace_s)
+        self.text, self.options, self.settings, self._load = text, options, settings, load
 
     def _work(self) -> None:
         try:
@@ -134,11 +159,5 @@ class AnalysisRun:
             log.exception("analysis failed")
             self._end(FAILED, error=UNEXPECTED)
 
-    def _update(self, **changes: object) -> None:
-        with self._lock:
-            self._view = replace(self._view, **changes)
-
     def _end(self, state: str, *, error: str = "", finished: Finished | None = None) -> None:
-        with self._lock:
-            self._view = replace(self._view, state=state, error=error, finished=finished, note="",
-                                 seconds=time.monotonic() - self._started)
+        super()._end(state, error=error, finished=finished)

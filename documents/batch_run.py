@@ -10,14 +10,12 @@ connection per call, so that is safe); a save that fails is kept as a warning an
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from analysis.pipeline import Options
-from analysis.worker import CANCELLED, DONE, ENDED, FAILED, LOADING, RUNNING, Loader, StopSignal
+from analysis.worker import CANCELLED, DONE, ENDED, FAILED, LOADING, RUNNING, BackgroundRun, Loader
 from core.errors import KhulasaError
 from core.settings import Settings
 from documents.batch import BatchItem, Source, analyze_one, source_name
@@ -61,36 +59,15 @@ class BatchView:
         return self.names[self.done:] if self.ended else ()
 
 
-class BatchRun:
-    """The files of `sources`, analysed with `options` by `start()` in a thread of its own; thread-safe to read."""
+class BatchRun(BackgroundRun[BatchView]):
+    """The files of `sources`, analysed with `options` one after another: a step is one file."""
 
     def __init__(self, sources: Sequence[Source], options: Options, *, load: Loader, settings: Settings,
                  save: Save | None = None, alive: Callable[[], bool] = lambda: True, grace_s: float = 10.0) -> None:
-        self.sources, self.options, self.settings = list(sources), options, settings
-        self._load, self._save, self._stop = load, save, StopSignal(alive, grace_s)
-        self._lock = threading.Lock()
-        self._started = time.monotonic()
-        self._view = BatchView(LOADING, tuple(source_name(source) for source in self.sources))
-        self._thread = threading.Thread(target=self._work, name="khulasa-batch", daemon=True)
-
-    def start(self) -> BatchRun:
-        self._started = time.monotonic()
-        self._thread.start()
-        return self
-
-    def cancel(self) -> None:
-        """Ask the batch to stop after the file in progress; the finished rows are kept."""
-        self._stop.cancel()
-
-    def view(self) -> BatchView:
-        with self._lock:
-            view = self._view
-        return view if view.ended else replace(view, seconds=time.monotonic() - self._started)
-
-    def join(self, timeout: float | None = None) -> bool:
-        """Wait for the thread to end; True if it has."""
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
+        self.sources = list(sources)
+        super().__init__(BatchView(LOADING, tuple(source_name(source) for source in self.sources)),
+                         name="khulasa-batch", alive=alive, grace_s=grace_s)
+        self.options, self.settings, self._load, self._save = options, settings, load, save
 
     def _work(self) -> None:
         try:
@@ -126,11 +103,5 @@ class BatchRun:
             return (f"{item.name} was not saved to the history; the server log has the details.",)
         return ()
 
-    def _update(self, **changes: object) -> None:
-        with self._lock:
-            self._view = replace(self._view, **changes)
-
     def _end(self, state: str, *, error: str = "") -> None:
-        with self._lock:
-            self._view = replace(self._view, state=state, error=error, current="", note="",
-                                 generated=datetime.now(UTC), seconds=time.monotonic() - self._started)
+        super()._end(state, error=error, current="", generated=datetime.now(UTC))
