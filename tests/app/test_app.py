@@ -33,11 +33,12 @@ def analyse(at: AppTest, text: str | None = None) -> AppTest:
     return wait_for_analysis(at.button(key=ANALYSE).click().run())
 
 
-def wait_for_analysis(at: AppTest, timeout: float = ANALYSIS_TIMEOUT) -> AppTest:
-    """Wait for this session's worker, if one runs, then run the page once so it takes the result."""
-    run = at.session_state["analysis-run"] if "analysis-run" in at.session_state else None
+def wait_for_analysis(at: AppTest, timeout: float = ANALYSIS_TIMEOUT, *, worker: str = "analysis-run") -> AppTest:
+    """Wait for this session's worker (the analysis, or the one kept under `worker`), if one runs, then run the
+    page once so it takes the result."""
+    run = at.session_state[worker] if worker in at.session_state else None
     if run is not None:
-        assert run.join(timeout), f"the analysis did not end within {timeout} s"
+        assert run.join(timeout), f"the {worker} did not end within {timeout} s"
         at.run()
     return at
 

@@ -115,13 +115,9 @@ def batch_files() -> list[tuple[str, bytes, str]]:
             ("two_*new*.txt", ARTICLE[1].encode(), "text/plain")]
 
 
-def wait_for_batch(at: AppTest, timeout: float = ANALYSIS_TIMEOUT) -> AppTest:
+def wait_for_batch(at: AppTest) -> AppTest:
     """Wait for this session's batch worker, if one runs, then run the page once so it takes the result."""
-    run = at.session_state["batch-worker"] if "batch-worker" in at.session_state else None
-    if run is not None:
-        assert run.join(timeout), f"the batch did not end within {timeout} s"
-        at.run()
-    return at
+    return wait_for_analysis(at, worker="batch-worker")
 
 
 def wait_for_files(at: AppTest, done: int) -> BatchRun:
