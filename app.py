@@ -26,8 +26,7 @@ st.caption("An Arabic news article in: an abstractive summary, an English transl
 
 show_khulasa_log()
 downloads_panel(key="downloads")
-settings = current_settings()
-options = settings_sidebar(settings, key="sidebar")
+settings, options = settings_sidebar(current_settings(), key="sidebar")
 history = open_history(settings)
 paste, upload = st.columns([3, 1], gap="medium")
 with upload:

@@ -1,9 +1,9 @@
 """Khulasa on the command line.
 
-    python cli.py analyze PATH [--format json|md] [--out FILE] [--force]
-    python cli.py batch SRC --out DIR [--force] [--ray [ADDRESS]] [--actors N] [--cpus-per-actor N]
-                                         [--memory-per-actor GB] [--retries N]
-    python cli.py models download|status
+    python cli.py analyze PATH [--format json|md] [--out FILE] [--force] [--translation fast|best]
+    python cli.py batch SRC --out DIR [--force] [--translation fast|best] [--ray [ADDRESS]] [--actors N]
+                                         [--cpus-per-actor N] [--memory-per-actor GB] [--retries N]
+    python cli.py models download|status [--translation fast|best]
 
 `analyze` reads one article: a .txt, .docx, .html/.htm or .pdf file, any other file as UTF-8 text, or stdin
 (`-`). Exit codes: 0 success; 2 unusable input (empty, not UTF-8, over the size limit, an unreadable document)
@@ -20,8 +20,11 @@ could not be loaded; 5 Ray is not installed or its cluster cannot be reached. Ea
 stderr, never a traceback.
 
 `models download` downloads (only the files each model needs) and converts the three models, with progress on
-stderr, so the desk can then work offline; `models status` lists each model: cached or not, its revision, its
-size on disk and its converted copies. Exit code 4 when a model cannot be downloaded or loaded.
+stderr, so the desk can then work offline (the translator of `--translation`, fast unless asked: the best one is
+fetched only when chosen); `models status` lists each model, both translators included: cached or not, its
+revision, its size on disk and its converted copies. `--translation best` on `analyze` or `batch` translates with
+`KHULASA_TRANSLATOR_BEST` (`Helsinki-NLP/opus-mt-tc-big-ar-en`).
+Exit code 4 when a model cannot be downloaded or loaded.
 """
 
 from __future__ import annotations
@@ -31,13 +34,14 @@ import json
 import logging
 import os
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from analysis.pipeline import Options, analyze, check_input, check_language, load_models
 from arabic.language import describe, is_mixed
 from core.errors import InputError, KhulasaError
-from core.settings import Settings, SettingsError
+from core.settings import TRANSLATION_MODES, Settings, SettingsError
 from documents.archive import Archive, Pending, content_hash
 from documents.batch import BatchItem, analyze_source, read_bytes
 from documents.export import to_markdown
@@ -81,8 +85,14 @@ def write_out(target: Path, output: str) -> None:
         raise InputError(f"Cannot write {target}: {error.strerror or error}.") from None
 
 
-def run(args: argparse.Namespace) -> str:
+def read_settings(args: argparse.Namespace) -> Settings:
+    """The `KHULASA_*` settings, with the translation mode of `--translation` when given."""
     settings = Settings.from_env()
+    return replace(settings, translation=args.translation) if getattr(args, "translation", None) else settings
+
+
+def run(args: argparse.Namespace) -> str:
+    settings = read_settings(args)
     text = check_input(read_article(args.path, settings.max_chars), settings)
     language = check_language(text, force=args.force)
     if is_mixed(language):
@@ -95,7 +105,7 @@ def run(args: argparse.Namespace) -> str:
 
 
 def run_batch(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
+    settings = read_settings(args)
     address = args.ray if args.ray is not None else os.environ.get("KHULASA_RAY_ADDRESS", "").strip() or None
     paths = list_articles(Path(args.dir))
     generated, options = datetime.now(UTC), Options(force=args.force)
@@ -156,8 +166,9 @@ def _load_with_progress(settings: Settings):
 
 
 def run_models(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
-    roles = (("translator", settings.translator), ("summarizer", settings.summarizer), ("ner", settings.ner))
+    settings = read_settings(args)
+    roles = (("translator", settings.translator), ("translator (best)", settings.translator_best),
+             ("summarizer", settings.summarizer), ("ner", settings.ner))
     if args.action == "download":
         with Printer(sys.stderr):
             load_models(settings, strict=True)
@@ -185,12 +196,18 @@ def main(argv: list[str] | None = None) -> int:
     analyze_parser.add_argument("--format", choices=("json", "md"), default="json")
     analyze_parser.add_argument("--out", metavar="FILE", help="write the result here instead of stdout")
     analyze_parser.add_argument("--force", action="store_true", help="analyse even if the text is not Arabic")
+    translation = {"choices": TRANSLATION_MODES, "help": "fast (opus-mt-ar-en) or best (opus-mt-tc-big-ar-en, "
+                   "slower); default KHULASA_TRANSLATION, else fast"}
+    analyze_parser.add_argument("--translation", **translation)
     batch_parser = commands.add_parser("batch", help="analyse every article in a folder")
     batch_parser.add_argument("dir", metavar="SRC", help="the folder that holds the articles")
     batch_parser.add_argument("--out", metavar="DIR", required=True, help="folder for the exports, index and zip")
     batch_parser.add_argument("--force", action="store_true", help="analyse even texts that are not Arabic")
+    batch_parser.add_argument("--translation", **translation)
     models_parser = commands.add_parser("models", help="download the models, or list what is on this machine")
     models_parser.add_argument("action", choices=("download", "status"))
+    models_parser.add_argument("--translation", choices=TRANSLATION_MODES,
+                               help="download: the translator of this mode (default fast; best only when asked)")
     ray_group = batch_parser.add_argument_group("Ray", "analyse on Ray Data (pip install 'ray[data]') instead of here")
     ray_group.add_argument("--ray", metavar="ADDRESS", nargs="?", const="local",
                            help="a local Ray (no ADDRESS), or the cluster at ADDRESS (also KHULASA_RAY_ADDRESS)")

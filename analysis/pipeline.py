@@ -59,7 +59,7 @@ def load_models(settings: Settings, *, strict: bool = True,
                             restrict_output=settings.restrict_output)
 
     loaders = {
-        "translator": lambda: Translator(seq2seq("translator", settings.translator),
+        "translator": lambda: Translator(seq2seq("translator", settings.translation_model),
                                          batch_tokens=settings.batch_tokens),
         "summarizer": lambda: Summarizer(seq2seq("summarizer", settings.summarizer)),
         "ner": lambda: load_recognizer(settings.ner, settings.device, settings.engine),
@@ -75,7 +75,8 @@ def load_models(settings: Settings, *, strict: bool = True,
                 raise
             problems.append(problem)
     engines = sorted({model.seq2seq.engine for model in (loaded.get("translator"), loaded.get("summarizer")) if model})
-    names = ModelNames(settings.translator, settings.summarizer, settings.ner, engine="+".join(engines) or "none")
+    names = ModelNames(settings.translation_model, settings.summarizer, settings.ner,
+                       engine="+".join(engines) or "none", translation=settings.translation)
     load_ms = round((time.perf_counter() - started) * 1000)
     return Models(names, loaded.get("translator"), loaded.get("summarizer"), loaded.get("ner"), tuple(problems),
                   load_ms)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from analysis.pipeline import Options
-from core.settings import Settings
+from core.settings import TRANSLATION_MODES, Settings
 from core.types import Analysis
 from models.loading import LOAD_COUNTS, resolve_device
 
@@ -15,10 +17,19 @@ SUMMARY_TOKENS = (20, 128, 84)
 SUMMARY_BEAMS = (1, 6, 4)
 
 
-def settings_sidebar(settings: Settings, *, key: str) -> Options:
-    """Summary length and beams (used by the next analysis), and the models and device in use (read-only)."""
+TRANSLATION_LABELS = {"fast": "Fast (opus-mt-ar-en)", "best": "Best (opus-mt-tc-big-ar-en, slower)"}
+
+
+def settings_sidebar(settings: Settings, *, key: str) -> tuple[Settings, Options]:
+    """The translation mode, summary length and beams (used by the next analysis), and the models and device in
+    use (read-only); returns the settings with the chosen mode, and the options."""
     with st.sidebar:
         st.header("Settings")
+        mode = st.radio("Translation", TRANSLATION_MODES, index=TRANSLATION_MODES.index(settings.translation),
+                        format_func=TRANSLATION_LABELS.get, key=f"{key}-translation",
+                        help="Best translates news far better (FLORES-101 BLEU 42.6 against 33.9) and takes longer; "
+                             "its model is downloaded the first time it is chosen. Applies to the next analysis.")
+        settings = replace(settings, translation=mode)
         low, high, default = SUMMARY_TOKENS
         tokens = st.slider("Summary length (max tokens)", low, high, default, step=4, key=f"{key}-summary-tokens",
                            help="The longest summary mT5 may write. Applies to the next analysis.")
@@ -26,13 +37,13 @@ def settings_sidebar(settings: Settings, *, key: str) -> Options:
         beams = st.slider("Summary beams", low, high, default, key=f"{key}-summary-beams",
                           help="More beams: a more careful summary, written more slowly.")
         st.subheader("Models")
-        for role, name in (("Summary", settings.summarizer), ("Translation", settings.translator),
+        for role, name in (("Summary", settings.summarizer), ("Translation", settings.translation_model),
                            ("Entities", settings.ner)):
             st.text(f"{role}: {name}")
         st.text(f"Device: {settings.device} → {resolve_device(settings.device)}")
         st.text(f"Engine: {settings.engine}")
-    return Options(summary_tokens=None if tokens == SUMMARY_TOKENS[2] else tokens,
-                   summary_beams=None if beams == SUMMARY_BEAMS[2] else beams)
+    return settings, Options(summary_tokens=None if tokens == SUMMARY_TOKENS[2] else tokens,
+                             summary_beams=None if beams == SUMMARY_BEAMS[2] else beams)
 
 
 def diagnostics_sidebar(analysis: Analysis | None, *, runs: int) -> None:

@@ -2,7 +2,9 @@
 
 | variable | default | meaning |
 |---|---|---|
-| KHULASA_TRANSLATOR | Helsinki-NLP/opus-mt-ar-en | Arabic→English MarianMT: Hub id or local folder |
+| KHULASA_TRANSLATOR | Helsinki-NLP/opus-mt-ar-en | the fast Arabic→English MarianMT: Hub id or local folder |
+| KHULASA_TRANSLATOR_BEST | Helsinki-NLP/opus-mt-tc-big-ar-en | the best (slower) one: Hub id or local folder |
+| KHULASA_TRANSLATION | fast | `fast` or `best`: the translator used (the sidebar and `--translation` choose per run) |
 | KHULASA_SUMMARIZER | csebuetnlp/mT5_multilingual_XLSum | mT5 summariser: Hub id or local folder |
 | KHULASA_NER | CAMeL-Lab/bert-base-arabic-camelbert-msa-ner | token classifier: Hub id or local folder |
 | KHULASA_DEVICE | auto | `auto` (GPU when present, else CPU), `cpu`, `cuda` or `cuda:N` |
@@ -30,9 +32,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_TRANSLATOR = "Helsinki-NLP/opus-mt-ar-en"
+DEFAULT_TRANSLATOR_BEST = "Helsinki-NLP/opus-mt-tc-big-ar-en"
 DEFAULT_SUMMARIZER = "csebuetnlp/mT5_multilingual_XLSum"
 DEFAULT_NER = "CAMeL-Lab/bert-base-arabic-camelbert-msa-ner"
 VARIABLES = {"translator": "KHULASA_TRANSLATOR", "summarizer": "KHULASA_SUMMARIZER", "ner": "KHULASA_NER"}
+TRANSLATION_MODES = ("fast", "best")
+# The licence of each default model, and the attribution its licence asks for (shown in the export).
+LICENCES = {
+    DEFAULT_TRANSLATOR: "Apache-2.0",
+    DEFAULT_TRANSLATOR_BEST: "CC BY 4.0: OPUS-MT, Tiedemann & Thottingal, University of Helsinki "
+                             "(Helsinki-NLP/opus-mt-tc-big-ar-en)",
+    DEFAULT_SUMMARIZER: "CC BY-NC-SA 4.0 (non-commercial use only): csebuetnlp, XL-Sum, Hasan et al. 2021",
+    DEFAULT_NER: "Apache-2.0",
+}
+
+
+def licence(name: str) -> str:
+    """The licence (and attribution) of a default model; a model of your own is yours to check."""
+    return LICENCES.get(name, "see the model's own card")
 
 
 class SettingsError(ValueError):
@@ -42,6 +59,8 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     translator: str = DEFAULT_TRANSLATOR
+    translator_best: str = DEFAULT_TRANSLATOR_BEST
+    translation: str = "fast"
     summarizer: str = DEFAULT_SUMMARIZER
     ner: str = DEFAULT_NER
     device: str = "auto"
@@ -62,8 +81,13 @@ class Settings:
         engine = env.get("KHULASA_ENGINE", "auto").strip().lower() or "auto"
         if engine not in {"auto", "transformers", "ctranslate2"}:
             raise SettingsError(f"KHULASA_ENGINE must be auto, transformers or ctranslate2, not {engine!r}.")
+        translation = env.get("KHULASA_TRANSLATION", "fast").strip().lower() or "fast"
+        if translation not in TRANSLATION_MODES:
+            raise SettingsError(f"KHULASA_TRANSLATION must be fast or best, not {translation!r}.")
         return cls(
             translator=env.get("KHULASA_TRANSLATOR", "").strip() or DEFAULT_TRANSLATOR,
+            translator_best=env.get("KHULASA_TRANSLATOR_BEST", "").strip() or DEFAULT_TRANSLATOR_BEST,
+            translation=translation,
             summarizer=env.get("KHULASA_SUMMARIZER", "").strip() or DEFAULT_SUMMARIZER,
             ner=env.get("KHULASA_NER", "").strip() or DEFAULT_NER,
             device=device,
@@ -75,6 +99,11 @@ class Settings:
             overlap=_switch(env, "KHULASA_OVERLAP", True),
             db_path=default_db_path(env),
         )
+
+    @property
+    def translation_model(self) -> str:
+        """The translator of the chosen mode: `translator` for fast, `translator_best` for best."""
+        return self.translator_best if self.translation == "best" else self.translator
 
 
 def default_db_path(env: Mapping[str, str]) -> str:

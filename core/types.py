@@ -62,12 +62,14 @@ class Summary:
 
 @dataclass(frozen=True)
 class ModelNames:
-    """Which models and engine produced an analysis (Hub ids or local folders)."""
+    """Which models and engine produced an analysis (Hub ids or local folders); `translation` is the mode whose
+    translator wrote the English, "fast" or "best"."""
 
     translator: str
     summarizer: str
     ner: str
     engine: str
+    translation: str = "fast"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from arabic.text import is_arabic_letter, is_arabic_script
+from core.settings import licence
 from core.types import Analysis, Check, EntityGroup, Sentence
 
 TITLE_LIMIT = 80
@@ -140,8 +141,9 @@ def _models_section(analysis: Analysis) -> Iterator[str]:
     yield "**Models**"
     yield "\n".join(
         f"- {role}: {escape_markdown(name, inline=True)}"
+        + (f" (licence: {escape_markdown(licence(name), inline=True)})" if role != "Engine" else "")
         for role, name in (
-            ("Translator", models.translator),
+            (f"Translator, {models.translation} mode", models.translator),
             ("Summarizer", models.summarizer),
             ("NER", models.ner),
             ("Engine", models.engine),

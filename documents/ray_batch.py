@@ -188,7 +188,8 @@ def worker_env(settings: Settings, threads: int) -> dict[str, str]:
     limits winning, and one inference thread per CPU the actor holds."""
     variables = {name: value for name, value in os.environ.items()
                  if name.startswith("KHULASA_") and name != "KHULASA_RAY_ADDRESS"}
-    variables |= {"KHULASA_TRANSLATOR": settings.translator, "KHULASA_SUMMARIZER": settings.summarizer,
+    variables |= {"KHULASA_TRANSLATOR": settings.translator, "KHULASA_TRANSLATOR_BEST": settings.translator_best,
+                  "KHULASA_TRANSLATION": settings.translation, "KHULASA_SUMMARIZER": settings.summarizer,
                   "KHULASA_NER": settings.ner, "KHULASA_DEVICE": settings.device, "KHULASA_ENGINE": settings.engine,
                   "KHULASA_MAX_CHARS": str(settings.max_chars), "KHULASA_BATCH_TOKENS": str(settings.batch_tokens),
                   "KHULASA_THREADS": str(threads)}

@@ -21,7 +21,7 @@ log = logging.getLogger("khulasa.models")
 def model_revisions(settings: Settings) -> dict[str, str]:
     """Role → `name@revision` (the Hub snapshot's commit or a local folder's fingerprint; `name@` if unknown)."""
     return {role: f"{name}@{revision(name)}" for role, name in
-            (("translator", settings.translator), ("summarizer", settings.summarizer), ("ner", settings.ner))}
+            (("translator", settings.translation_model), ("summarizer", settings.summarizer), ("ner", settings.ner))}
 
 
 def revision(name: str) -> str:
@@ -40,7 +40,7 @@ def convert_ahead(settings: Settings) -> None:
     device = resolve_device(settings.device)
     if resolve_engine(settings.engine, device) != "ctranslate2":
         return
-    for role, name in (("translator", settings.translator), ("summarizer", settings.summarizer)):
+    for role, name in (("translator", settings.translation_model), ("summarizer", settings.summarizer)):
         if not revision(name):
             continue  # not on this machine: the workers download it (a cluster's driver need not hold models)
         try:

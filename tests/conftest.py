@@ -68,3 +68,11 @@ def tiny_models(request: pytest.FixtureRequest, tiny_settings: Settings) -> Mode
 @pytest.fixture(scope="session")
 def seed() -> str:
     return seed_text()
+
+
+@pytest.fixture(scope="session")
+def tiny_best_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny translator in the layout of the best mode's `Helsinki-NLP/opus-mt-tc-big-ar-en` (tests/tiny_tcbig.py)."""
+    from tests.tiny_tcbig import build_marian_big
+
+    return build_marian_big(tmp_path_factory.mktemp("tiny-best") / "marian-big", seed_text())

@@ -34,7 +34,7 @@ def test_json_has_every_documented_key(seed_json: dict) -> None:
     assert set(seed_json["summary"]) == {"ar", "en", "strategy", "detail"}
     assert seed_json["summary"]["strategy"] in {"single", "sections"}
     assert set(seed_json["timings_ms"]) == {"load", "ner", "translate", "summarize", "check", "total"}
-    assert set(seed_json["models"]) == {"translator", "summarizer", "ner", "engine"}
+    assert set(seed_json["models"]) == {"translator", "summarizer", "ner", "engine", "translation"}
 
 
 def test_each_check_names_its_place_and_slices_the_text_that_holds_it(seed_json: dict) -> None:
