@@ -23,10 +23,10 @@ from core.types import Glossary, GlossaryTerm
 
 MAX_GLOSSARY_CHARS = 2_000_000
 MAX_GLOSSARY_ROWS = 10_000
-# Column names a spreadsheet's first row may hold; compared case-folded.
-_HEADER_WORDS = frozenset(
-    "arabic english source target ar en term terms translation rendering عربي العربية انجليزي الإنجليزية".split()
-)
+# Names a spreadsheet's first row may give the two columns; compared case-folded. Each side has its own, so a
+# real first row such as `عربي,Arabic` is not taken for a header.
+_HEADER_ARABIC = frozenset("arabic source ar term عربي العربية المصطلح".split())
+_HEADER_ENGLISH = frozenset("english target en translation rendering انجليزي الانجليزية الإنجليزية".split())
 _LANGUAGE_CODE = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)?")
 
 
@@ -122,7 +122,9 @@ def _rows(text: str, name: str) -> list[tuple[int, list[str]]]:
                 rows.append((line, cells))
             line = reader.line_num + 1
     except csv.Error as error:
-        raise InputError(f"'{name}' cannot be read as a glossary at line {line}: {error}.") from None
+        # The reader's one failure on text: a field past its size limit, i.e. a quote opened and never closed.
+        raise InputError(f"'{name}' cannot be read as a glossary from line {line} on ({error}): a quote opened "
+                         "there is probably never closed. Close it and load the file again.") from None
     return rows
 
 
@@ -141,7 +143,7 @@ def _unclosed(text: str, line: int) -> bool:
 
 
 def _is_header(cells: list[str]) -> bool:
-    return len(cells) >= 2 and all(cell.casefold() in _HEADER_WORDS for cell in cells[:2])
+    return len(cells) >= 2 and cells[0].casefold() in _HEADER_ARABIC and cells[1].casefold() in _HEADER_ENGLISH
 
 
 def _row_problem(cells: list[str]) -> str:

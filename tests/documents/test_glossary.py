@@ -55,6 +55,11 @@ def test_a_header_row_and_a_byte_order_mark_are_skipped() -> None:
         ("أنقرة", "Ankara", 2)]
 
 
+def test_a_first_row_that_only_looks_like_column_names_is_a_term() -> None:
+    assert pairs(parse_glossary("عربي,Arabic\nأنقرة,Ankara\n", "list.csv")[0]) == [("عربي", "Arabic", 1),
+                                                                                  ("أنقرة", "Ankara", 2)]
+
+
 def test_semicolon_csv_from_a_european_spreadsheet_is_read() -> None:
     assert pairs(parse_glossary("أنقرة;Ankara\nمصر;Egypt\n", "list.csv")[0]) == [("أنقرة", "Ankara", 1),
                                                                                  ("مصر", "Egypt", 2)]
@@ -90,6 +95,12 @@ def test_an_unclosed_quote_is_reported_where_it_opens() -> None:
     glossary, problems = parse_glossary('أنقرة,Ankara\n"مصر,Egypt\nليبيا,Libya\n', "list.csv")
     assert pairs(glossary) == [("أنقرة", "Ankara", 1)]
     assert [problem.line for problem in problems] == [2] and "never closed" in problems[0].message
+
+
+def test_an_unclosed_quote_before_a_long_rest_is_an_input_error_naming_its_line() -> None:
+    text = 'أنقرة,Ankara\n"مصر,Egypt\n' + "".join(f"كلمة,word {index}\n" for index in range(10_000))
+    with pytest.raises(InputError, match="from line 2 on .*never closed"):
+        parse_glossary(text, "list.csv")
 
 
 def test_a_file_without_rows_is_an_input_error() -> None:
