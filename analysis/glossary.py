@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from arabic.glossary_match import find_terms
+from arabic.text import has_words
 from core.types import Check, EntityGroup, Glossary, GlossaryTerm, Sentence, TermMatch
 from models.translate import UNTRANSLATED
 
@@ -135,14 +136,10 @@ def name_groups(groups: Sequence[EntityGroup], terms: Sequence[GlossaryTerm]) ->
     named = []
     for group in groups:
         matches = find_terms(group.canonical, arabic)
-        whole = len(matches) == 1 and not _has_words(group.canonical[: matches[0].start] +
-                                                     group.canonical[matches[0].end :])
+        whole = len(matches) == 1 and not has_words(group.canonical[: matches[0].start] +
+                                                    group.canonical[matches[0].end :])
         named.append(replace(group, english=terms[matches[0].term].english) if whole else group)
     return tuple(named)
-
-
-def _has_words(text: str) -> bool:
-    return any(char.isalnum() for char in text)
 
 
 def _fold_english(text: str, *, accents: bool) -> str:
