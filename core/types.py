@@ -125,3 +125,31 @@ class Finished:
     analysis: Analysis
     generated: datetime
     entry: int | None = None
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    """One row of a newsroom glossary: an Arabic term, the English the desk writes for it, and the line of the file
+    it came from (0 for a term typed in rather than read)."""
+
+    arabic: str
+    english: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """A newsroom's list of Arabic terms and their English, in the order of its file; `name` is that file's name."""
+
+    name: str
+    terms: tuple[GlossaryTerm, ...] = ()
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """A glossary term found in a text: `text[start:end]` are the whole written words, proclitics included
+    (`وبأنقرة` for the term `أنقرة`); `term` indexes the list of terms searched."""
+
+    start: int
+    end: int
+    term: int
