@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from arabic.glossary_match import find_terms
 from arabic.text import has_words
-from core.types import Check, EntityGroup, Glossary, GlossaryTerm, Sentence, TermMatch
+from core.types import Analysis, Check, EntityGroup, Glossary, GlossaryTerm, Sentence, TermMatch
 from models.translate import UNTRANSLATED
 
 GLOSSARY = "glossary"
@@ -194,3 +194,35 @@ def _cased(english: str, written: str, rendering: str, before: str) -> str:
     if written[:1].isupper() and _SENTENCE_START.search(before):
         return english[:1].upper() + english[1:]
     return english
+
+
+def gloss_analysis(analysis: Analysis, glossary: Glossary,
+                   translate: Callable[[list[str]], list[str]]) -> tuple[Analysis, tuple[Check, ...]]:
+    """The analysis with `glossary` applied to every sentence's translation, the English summary and the entity
+    groups (steps 1-4 above), and the `glossary` findings of the terms a translation still lacks. `translate` is
+    the translator's own call, made once for the model's English of the terms found; `Analysis.glossary` lists
+    the terms applied somewhere."""
+    terms, arabic = glossary.terms, arabic_terms(glossary)
+    summary = analysis.summary
+    in_article = find_terms(analysis.text, arabic) if terms else []
+    in_summary = find_terms(summary.ar, arabic) if terms and summary and summary.ar else []
+    found = terms_found([*in_article, *in_summary])
+    if not found:
+        return analysis, ()
+    renderings = {term: renderings_of(machine) for term, machine in
+                  zip(found, translate([terms[term].arabic for term in found]))}
+    sentences, checks, applied = [], [], set()
+    for index, (sentence, matches) in enumerate(zip(analysis.sentences, by_sentence(in_article, analysis.sentences))):
+        rendered = apply_glossary(sentence.translation, matches, terms, renderings)
+        sentences.append(replace(sentence, translation=rendered.translation))
+        checks += glossary_checks(analysis.text, rendered, terms, "sentence", index)
+        applied.update(rendered.applied)
+    if in_summary and summary.en:
+        rendered = apply_glossary(summary.en, in_summary, terms, renderings)
+        summary = replace(summary, en=rendered.translation)
+        checks += glossary_checks(summary.ar, rendered, terms, "summary_en", -1)
+        applied.update(rendered.applied)
+    glossed = replace(analysis, sentences=tuple(sentences), summary=summary,
+                      groups=name_groups(analysis.groups, terms),
+                      glossary=tuple(terms[term] for term in sorted(applied)))
+    return glossed, tuple(checks)

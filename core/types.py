@@ -78,7 +78,9 @@ class Check:
 
     `kind` is "number_missing" (a number of the Arabic that its English lacks), "number_added" (a number of the
     English that its Arabic lacks), "number_unsupported" or "name_unsupported" (in the Arabic summary, not in the
-    article). `where` is "sentence" (`index` is the sentence's), "summary" or "summary_en" (`index` is -1).
+    article), or "glossary" (a term of the newsroom's glossary that the translation of a sentence or the English
+    summary does not write as listed: `text` is the term as the article, or the Arabic summary, writes it).
+    `where` is "sentence" (`index` is the sentence's), "summary" or "summary_en" (`index` is -1).
     `text == source[start:end]`, where the source is the text that holds it: the article for a sentence's
     `number_missing`, that sentence's translation for its `number_added`, the Arabic summary for
     `number_missing` of `summary_en` and for both summary kinds, the English summary for its `number_added`.
@@ -115,6 +117,7 @@ class Analysis:
     problems: tuple[str, ...] = ()
     stage: str = "done"
     checks: tuple[Check, ...] = ()
+    glossary: tuple[GlossaryTerm, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -129,6 +129,7 @@ def to_markdown(analysis: Analysis, *, generated: datetime | None = None) -> str
         *_checks_section(analysis),
         *_summary_section(analysis),
         *_entities_section(analysis.groups),
+        *_glossary_section(analysis),
         *_translation_section(analysis),
         *_original_section(analysis),
         *_notes_section(analysis.problems),
@@ -202,6 +203,17 @@ def _entities_section(groups: tuple[EntityGroup, ...]) -> Iterator[str]:
     for group in sorted(groups, key=lambda group: -group.count):
         cells = (group.canonical, group.english, group.label, str(group.count))
         rows.append("| " + " | ".join(escape_markdown(cell, inline=True) for cell in cells) + " |")
+    yield "\n".join(rows)
+
+
+def _glossary_section(analysis: Analysis) -> Iterator[str]:
+    """The newsroom glossary's terms that the English now writes as listed; nothing without a glossary."""
+    if not analysis.glossary:
+        return
+    yield "## Glossary applied"
+    rows = ["| Arabic | English |", "| --- | --- |"]
+    rows += ["| " + " | ".join(escape_markdown(cell, inline=True) for cell in (term.arabic, term.english)) + " |"
+             for term in analysis.glossary]
     yield "\n".join(rows)
 
 

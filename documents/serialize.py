@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from core.types import Analysis, Check, Entity, EntityGroup, Language, ModelNames, Sentence, Summary
+from core.types import Analysis, Check, Entity, EntityGroup, GlossaryTerm, Language, ModelNames, Sentence, Summary
 
 
 def to_json(analysis: Analysis) -> dict[str, Any]:
     """`{"language", "paragraphs", "sentences", "summary", "entities", "groups", "models", "timings_ms", "problems",
-    "checks"}`; each check is `{"kind", "where", "index", "start", "end", "text", "detail", "checked"}`."""
+    "checks", "glossary"}`; each check is `{"kind", "where", "index", "start", "end", "text", "detail", "checked"}`,
+    each glossary term applied `{"arabic", "english", "line"}`."""
     summary = analysis.summary
     return {
         "language": {"code": analysis.language.code, "probability": analysis.language.probability,
@@ -29,6 +30,7 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
         "timings_ms": dict(analysis.timings_ms),
         "problems": list(analysis.problems),
         "checks": [asdict(check) for check in analysis.checks],
+        "glossary": [asdict(term) for term in analysis.glossary],
     }
 
 
@@ -47,6 +49,7 @@ def from_json(data: dict[str, Any], text: str) -> Analysis:
         timings_ms=dict(data["timings_ms"]),
         problems=tuple(data.get("problems", ())),
         checks=tuple(Check(**check) for check in data.get("checks", ())),
+        glossary=tuple(GlossaryTerm(**term) for term in data.get("glossary", ())),
     )
 
 

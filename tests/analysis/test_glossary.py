@@ -150,3 +150,50 @@ def test_every_term_is_rendered_or_flagged_in_the_seed_with_the_example_glossary
 def test_a_group_whose_whole_name_is_a_term_takes_the_lists_english(canonical: str, english: str) -> None:
     group = EntityGroup(0, canonical, "LOC", 2, english="model's own")
     assert name_groups((group,), TERMS)[0].english == english
+
+
+def test_a_whole_analysis_is_glossed_sentence_by_sentence_summary_and_groups_with_one_translator_call() -> None:
+    from analysis.glossary import gloss_analysis
+    from core.types import Analysis, Glossary, Language, ModelNames, Summary
+
+    text = "التقى مولود جاويش أوغلو نظيره في تركيا. وصل الوفد مساء الأحد. وأكدت تركيا دعمها."
+    spans = [(0, text.index(".") + 1)]
+    spans.append((spans[0][1] + 1, text.index(".", spans[0][1]) + 1))
+    spans.append((spans[1][1] + 1, len(text)))
+    english = ["Mevlut Cavusoglu met his counterpart in Turkey.", "The delegation arrived on Sunday evening.",
+               "Ankara stressed its support."]
+    sentences = tuple(Sentence(start, end, text[start:end], translation)
+                      for (start, end), translation in zip(spans, english))
+    analysis = Analysis(text, Language("ar", 1.0), sentences, ((0, 1, 2),),
+                        Summary("أكدت تركيا دعمها", "Turkey stressed its support", "single"), (),
+                        (EntityGroup(0, "تركيا", "LOC", 2, "Turkey"),), ModelNames("t", "s", "n", "e"))
+    calls: list[list[str]] = []
+
+    def translate(texts: list[str]) -> list[str]:
+        calls.append(texts)
+        return [MACHINE[ARABIC.index(arabic)] for arabic in texts]
+
+    glossed, checks = gloss_analysis(analysis, Glossary("desk.csv", TERMS), translate)
+    assert calls == [["تركيا", "مولود جاويش أوغلو"]]
+    assert glossed.sentences[0].translation == "Mevlüt Çavuşoğlu met his counterpart in Türkiye."
+    assert glossed.sentences[1] == analysis.sentences[1]  # no term: untouched
+    assert glossed.sentences[2].translation == "Ankara stressed its support."  # the model wrote no rendering
+    assert [(c.kind, c.where, c.index, c.text) for c in checks] == [(GLOSSARY, "sentence", 2, "تركيا")]
+    assert glossed.summary.en == "Türkiye stressed its support"
+    assert glossed.groups[0].english == "Türkiye"
+    assert [term.english for term in glossed.glossary] == ["Türkiye", "Mevlüt Çavuşoğlu"]
+    assert gloss_analysis(analysis, Glossary("empty.csv", ()), translate) == (analysis, ())
+
+
+def test_the_terms_applied_are_kept_in_the_json_and_listed_in_the_export(seed: str) -> None:
+    from core.types import Analysis, Language, ModelNames
+    from documents.export import to_markdown
+    from documents.serialize import from_json, to_json
+
+    analysis = Analysis(seed, Language("ar", 1.0), (), (), None, (), (), ModelNames("t", "s", "n", "e"),
+                        glossary=TERMS[:2])
+    assert from_json(to_json(analysis), seed).glossary == TERMS[:2]
+    export = to_markdown(analysis)
+    assert "## Glossary applied" in export and "| تركيا | Türkiye |" in export
+    assert "## Glossary applied" not in to_markdown(Analysis(seed, Language("ar", 1.0), (), (), None, (), (),
+                                                             ModelNames("t", "s", "n", "e")))
