@@ -58,3 +58,18 @@ def test_an_unexpected_crash_is_one_line_not_a_traceback(
     assert cli.main(["analyze", str(SEED)]) == 1
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and "RuntimeError: segmenter exploded" in err and "Traceback" not in err
+
+
+def test_a_batch_writes_a_partial_articles_files_and_says_what_is_missing_in_the_index(
+    blank_summarizer: None, tmp_path: Path, seed: str
+) -> None:
+    source, out = tmp_path / "articles", tmp_path / "out"
+    source.mkdir()
+    (source / "seed.txt").write_text(seed, encoding="utf-8")
+    assert cli.main(["batch", str(source), "--out", str(out)]) == 0
+    index = (out / "index.md").read_text(encoding="utf-8")
+    assert "1 of 1 files analysed." in index
+    assert f"\n   - Partial: Summary: {NOTHING_WRITTEN}" in index
+    assert json.loads((out / "seed.txt.json").read_text(encoding="utf-8"))["problems"] == [
+        f"Summary: {NOTHING_WRITTEN}"]
+    assert "**Partial analysis**" in (out / "seed.txt.md").read_text(encoding="utf-8")
