@@ -8,7 +8,8 @@
 `analyze` reads one article: a .txt, .docx, .html/.htm or .pdf file, any other file as UTF-8 text, or stdin
 (`-`). Exit codes: 0 success; 2 unusable input (empty, not UTF-8, over the size limit, an unreadable document)
 or an `--out` file that cannot be written (refused before any work);
-3 not Arabic (unless `--force`); 4 a model could not be loaded.
+3 not Arabic (unless `--force`); 4 a model could not be loaded; 6 a partial result: a stage failed (or its model
+wrote nothing), the rest is printed and each problem is one line on stderr; 1 an unexpected failure (one line).
 
 `batch` analyses every .txt, .docx, .html/.htm and .pdf file in the folder SRC and writes, into the `--out`
 folder, one Markdown export and one JSON analysis per article (named after the article's file), `index.md`,
@@ -42,6 +43,7 @@ from analysis.pipeline import Options, analyze, check_input, check_language, loa
 from arabic.language import describe, is_mixed
 from core.errors import InputError, KhulasaError
 from core.settings import TRANSLATION_MODES, Settings, SettingsError
+from core.types import Analysis
 from documents.archive import Archive, Pending, content_hash
 from documents.batch import BatchItem, analyze_source, read_bytes
 from documents.export import to_markdown
@@ -91,7 +93,11 @@ def read_settings(args: argparse.Namespace) -> Settings:
     return replace(settings, translation=args.translation) if getattr(args, "translation", None) else settings
 
 
-def run(args: argparse.Namespace) -> str:
+PARTIAL = 6  # `analyze` printed a result with a part missing
+
+
+def run(args: argparse.Namespace) -> tuple[str, Analysis]:
+    """The analysis of `args.path`, formatted as asked, and the analysis itself."""
     settings = read_settings(args)
     text = check_input(read_article(args.path, settings.max_chars), settings)
     language = check_language(text, force=args.force)
@@ -100,8 +106,8 @@ def run(args: argparse.Namespace) -> str:
     models = _load_with_progress(settings)
     analysis = analyze(text, models, settings, Options(force=args.force))
     if args.format == "md":
-        return to_markdown(analysis)
-    return json.dumps(to_json(analysis), ensure_ascii=False, indent=2) + "\n"
+        return to_markdown(analysis), analysis
+    return json.dumps(to_json(analysis), ensure_ascii=False, indent=2) + "\n", analysis
 
 
 def run_batch(args: argparse.Namespace) -> int:
@@ -225,17 +231,27 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "models":
             return run_models(args)
         target = check_out(args.out) if args.out else None
-        output = run(args)
+        output, analysis = run(args)
         if target:
             write_out(target, output)
         else:
             sys.stdout.write(output)
+        for problem in analysis.problems:
+            print(f"partial: {problem}", file=sys.stderr)
+        if analysis.partial:
+            return PARTIAL
     except KhulasaError as error:
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except Exception as error:  # noqa: BLE001 - a crash is one line on stderr, never a traceback
+        logging.getLogger("khulasa.cli").debug("unexpected failure", exc_info=True)
+        reason = (str(error).strip().splitlines() or [""])[0]
+        print(f"error: unexpected failure ({type(error).__name__}{': ' + reason if reason else ''}); "
+              "please report it with the article", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -7,11 +7,14 @@ entities before the summary, the slowest stage, is done; `analyze` returns the f
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from analysis.checks import find_checks
@@ -19,13 +22,18 @@ from arabic.grouping import group_entities
 from arabic.language import detect_language, require_arabic
 from arabic.segment import segment
 from arabic.text import has_words
-from core.errors import InputError, ModelUnavailable, NoModelRan
+from core.errors import Cancelled, InputError, KhulasaError, ModelUnavailable, NoModelRan
 from core.settings import Settings
-from core.types import Analysis, EntityGroup, Language, ModelNames, Sentence, Summary
+from core.types import Analysis, Language, ModelNames, Problem, Sentence, Summary
 from models.entities import EntityRecognizer, load_recognizer
 from models.seq2seq import load_seq2seq
 from models.summarize import Summarizer
 from models.translate import Translator
+
+log = logging.getLogger("khulasa.pipeline")
+# The stage a model's absence costs; and what the summary stage says when the model wrote nothing.
+LOAD_STAGES = {"translator": "translation", "summarizer": "summary", "ner": "entities"}
+NOTHING_WRITTEN = "the summarizer wrote nothing for this article."
 
 
 @dataclass(frozen=True)
@@ -100,10 +108,16 @@ def check_language(text: str, *, force: bool = False) -> Language:
     return language
 
 
-def analyze_stream(text: str, models: Models, settings: Settings, options: Options = Options()) -> Iterator[Analysis]:
-    """Yield a snapshot after the first translated batch, after the entities, after each further batch, and the
-    finished analysis last. Raises `NoModelRan` when none of the three models loaded: an empty analysis is not
-    a finished one.
+def analyze_stream(text: str, models: Models, settings: Settings, options: Options = Options(), *,
+                   stop: Callable[[], bool] = lambda: False) -> Iterator[Analysis]:
+    """Yield a snapshot after the first translated batch, after the entities, after each further batch, after the
+    Arabic summary and after its English translation, and the finished analysis last. Raises `NoModelRan` when
+    none of the three models loaded: an empty analysis is not a finished one.
+
+    Each stage (entities, translation, summary, English summary, checks) fails alone: its part stays empty, a
+    `Problem` names it, and the others still finish. `stop` is asked after each snapshot and before each of the
+    summarizer's model calls (in its own thread too): when it says True, `Cancelled` is raised and nothing more
+    runs.
 
     The first small translation batch runs before the entities so the first sentences reach the page soonest.
     With `settings.overlap` the Arabic summary then runs beside the rest in a second thread: decoding is bound by
@@ -116,39 +130,95 @@ def analyze_stream(text: str, models: Models, settings: Settings, options: Optio
     timings: dict[str, int] = {"load": models.load_ms}
     check_input(text, settings)
     language = check_language(text, force=options.force)
-    translator, problems = models.translator, tuple(str(problem) for problem in models.problems)
+    translator = models.translator
     measure, limit = (translator.count_tokens, translator.sentence_limit) if translator else (len, 400)
     sentences, paragraphs = segment(text, measure=measure, limit=limit)
     spans = [(sentences[p[0]].start, sentences[p[-1]].end) for p in paragraphs]
-    analysis = Analysis(text, language, sentences, paragraphs, None, (), (), models.names, timings, problems,
+    stages = _Stages([Problem(LOAD_STAGES[problem.role], str(problem)) for problem in models.problems], stop)
+    analysis = Analysis(text, language, sentences, paragraphs, None, (), (), models.names, timings, (),
                         stage="translation")
+    ended = threading.Event()  # set when this generator ends, however: the summary thread then stops too
+    summary_stop = lambda: ended.is_set() or stop()  # noqa: E731 - the summary thread's own stop
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="khulasa-summary") if settings.overlap else None
     try:
+        found: dict[int, str] = {}
         batches = _translated(translator, sentences, timings)
-        found: dict[int, str] = dict(next(batches, {}))
+        with stages.attempt("translation"):
+            found.update(next(batches, {}))
         # The summary starts once the first batch is out, so it does not slow the first sentences down.
-        arabic = pool.submit(_arabic_summary, text, models, options, timings) if pool else None
+        arabic = pool.submit(_arabic_summary, text, models, options, timings, summary_stop) if pool else None
         if found:
             analysis = _with_translations(analysis, found)
-            yield analysis
-        with _timed(timings, "ner"):
-            mentions = models.recognizer.find(text, spans) if models.recognizer else []
-            entities, groups = group_entities(text, mentions)
-        analysis = replace(analysis, entities=entities, groups=groups, stage="entities")
-        yield analysis
-        for batch in batches:
-            found.update(batch)
-            analysis = _with_translations(analysis, found)
-            yield analysis
-        summary_ar = arabic.result() if arabic else _arabic_summary(text, models, options, timings)
+            yield from stages.emit(analysis)
+        with stages.attempt("entities"):
+            with _timed(timings, "ner"):
+                mentions = models.recognizer.find(text, spans) if models.recognizer else []
+                entities, groups = group_entities(text, mentions)
+            analysis = replace(analysis, entities=entities, groups=groups)
+        yield from stages.emit(replace(analysis, stage="entities"))
+        with stages.attempt("translation"):  # a batch that fails ends the translation (`batches` is closed)
+            for batch in batches:
+                found.update(batch)
+                analysis = _with_translations(analysis, found)
+                yield from stages.emit(analysis)
+        summary = None
+        with stages.attempt("summary"):
+            summary = arabic.result() if arabic else _arabic_summary(text, models, options, timings, summary_stop)
+            if summary is not None and not summary.ar:
+                stages.note("summary", NOTHING_WRITTEN)
+        analysis = replace(analysis, summary=summary)
+        yield from stages.emit(replace(analysis, stage="summary"))
     finally:
+        ended.set()
         if pool:
             pool.shutdown(wait=False, cancel_futures=True)
-    with _timed(timings, "summarize"):
-        summary, groups = _english(summary_ar, models, analysis.groups)
-    analysis = _checked(replace(analysis, summary=summary, groups=groups), models, timings)
+    with stages.attempt("summary_en"), _timed(timings, "summarize"):
+        analysis = _english(analysis, models)
+    yield from stages.emit(replace(analysis, stage="summary_en"))
+    with stages.attempt("checks"):
+        analysis = _checked(analysis, models, timings)
     timings["total"] = round((time.perf_counter() - started) * 1000)
-    yield replace(analysis, timings_ms=dict(timings), stage="done")
+    yield replace(analysis, timings_ms=dict(timings), problems=stages.problems, stage="done")
+
+
+class _Stages:
+    """The problems of one analysis so far, and the `stop` asked after each snapshot."""
+
+    def __init__(self, problems: list[Problem], stop: Callable[[], bool]) -> None:
+        self._problems, self._stop = problems, stop
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return tuple(self._problems)
+
+    def note(self, stage: str, reason: str) -> None:
+        self._problems.append(Problem(stage, reason))
+
+    @contextmanager
+    def attempt(self, stage: str) -> Iterator[None]:
+        """Run a stage; an error in it (not a cancel) becomes that stage's problem, in one line."""
+        try:
+            yield
+        except Cancelled:
+            raise
+        except KhulasaError as error:
+            self.note(stage, str(error))
+        except Exception as error:  # noqa: BLE001 - one stage's failure must not cost the others
+            log.exception("The %s stage failed", stage)
+            self.note(stage, _unexpected(error))
+
+    def emit(self, analysis: Analysis) -> Iterator[Analysis]:
+        """Yield `analysis` with the problems so far; once resumed, raise `Cancelled` if `stop` says so, so that
+        a Cancel during one stage stops before the next."""
+        yield replace(analysis, problems=self.problems)
+        if self._stop():
+            raise Cancelled
+
+
+def _unexpected(error: Exception) -> str:
+    """An unexpected error in one line: its type and the first line of its message (the log has the rest)."""
+    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"failed unexpectedly ({type(error).__name__}{': ' + message[:200] if message else ''})."
 
 
 def _translated(translator: Translator | None, sentences: tuple[Sentence, ...],
@@ -182,25 +252,28 @@ def analyze(text: str, models: Models, settings: Settings, options: Options = Op
     return deque(analyze_stream(text, models, settings, options), maxlen=1)[0]
 
 
-def _arabic_summary(text: str, models: Models, options: Options,
-                    timings: dict[str, int]) -> tuple[str, str, str] | None:
-    """`(summary, strategy, detail)` from the summarizer, or None without one; its time goes to "summarize"."""
+def _arabic_summary(text: str, models: Models, options: Options, timings: dict[str, int],
+                    stop: Callable[[], bool]) -> Summary | None:
+    """The Arabic summary (its `en` still empty), or None without a summarizer; its time goes to "summarize"."""
     if not models.summarizer:
         return None
     with _timed(timings, "summarize"):
-        return models.summarizer.summarize(text, max_tokens=options.summary_tokens, num_beams=options.summary_beams)
+        summary, strategy, detail = models.summarizer.summarize(
+            text, max_tokens=options.summary_tokens, num_beams=options.summary_beams, stop=stop)
+    return Summary(summary, "", strategy, detail)
 
 
-def _english(arabic: tuple[str, str, str] | None, models: Models,
-             groups: tuple[EntityGroup, ...]) -> tuple[Summary | None, tuple[EntityGroup, ...]]:
-    """The Summary, with one translator call for its English version and the entity names."""
-    summary_ar, strategy, detail = arabic or ("", "", "")
-    if not models.translator:
-        return (Summary(summary_ar, "", strategy, detail) if arabic else None), groups
-    english = models.translator.translate([summary_ar] * bool(summary_ar) + [g.canonical for g in groups])
-    summary_en = english.pop(0) if summary_ar else ""
-    groups = tuple(replace(group, english=name) for group, name in zip(groups, english))
-    return (Summary(summary_ar, summary_en, strategy, detail) if arabic else None), groups
+def _english(analysis: Analysis, models: Models) -> Analysis:
+    """The analysis with the English summary and the entity names, in one translator call."""
+    summary, groups = analysis.summary, analysis.groups
+    arabic = [summary.ar] if summary and summary.ar else []
+    if not models.translator or not (arabic or groups):
+        return analysis
+    english = models.translator.translate(arabic + [group.canonical for group in groups])
+    if arabic:
+        summary = replace(summary, en=english.pop(0))
+    return replace(analysis, summary=summary,
+                   groups=tuple(replace(group, english=name) for group, name in zip(groups, english)))
 
 
 def _checked(analysis: Analysis, models: Models, timings: dict[str, int]) -> Analysis:

@@ -3,9 +3,10 @@
 The page script reruns on every click; work done inside it dies with the run. An `AnalysisRun` loads the models
 and consumes `analyze_stream` in a daemon thread, keeping the latest `Analysis` snapshot under a lock; the page
 reads `view()` as often as it likes (in order of arrival, whatever order the pipeline yields them in). The run
-stops between two snapshots (one model call: a translation batch, the entities, the summary) when `cancel()` is
-called, or when `alive()` has said False for `grace_s` seconds (the browser tab that wanted it is gone). The
-models' own locks keep one call per model at a time across runs.
+stops after the model call in progress (a translation batch, the entities, one section summary, the English
+summary), the summary thread included, when `cancel()` is called, or when `alive()` has said False for `grace_s`
+seconds (the browser tab that wanted it is gone); a stopped run is never finished, so never saved. The models'
+own locks keep one call per model at a time across runs.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Generic, Self, TypeVar
 
 from analysis.pipeline import Models, Options, analyze_stream
-from core.errors import KhulasaError
+from core.errors import Cancelled, KhulasaError
 from core.settings import Settings
 from core.types import Analysis, Finished
 
@@ -140,19 +141,17 @@ class AnalysisRun(BackgroundRun[RunView]):
         try:
             models = self._load(lambda note: self._update(note=note))
             self._update(state=RUNNING, note="")
-            stream = analyze_stream(self.text, models, self.settings, self.options)
-            for analysis in stream:
+            stop = lambda: self._stop.should_stop("analysis")  # noqa: E731
+            for analysis in analyze_stream(self.text, models, self.settings, self.options, stop=stop):
                 self._update(analysis=analysis)
                 if analysis.stage != "done" and self.settings.slow_down_ms:
                     self._stop.wait(self.settings.slow_down_ms / 1000)  # tests: time to click mid-analysis
-                if analysis.stage != "done" and self._stop.should_stop("analysis"):
-                    stream.close()
-                    self._end(CANCELLED)
-                    return
             if self._view.analysis is None or self._view.analysis.stage != "done":
                 self._end(FAILED, error=UNEXPECTED)
                 return
             self._end(DONE, finished=Finished(self._view.analysis, datetime.now(UTC)))
+        except Cancelled:
+            self._end(CANCELLED)
         except KhulasaError as error:
             self._end(FAILED, error=str(error))
         except Exception:  # noqa: BLE001 - the page must survive a model crash; the log keeps the traceback

@@ -53,17 +53,13 @@ def _results(options: Options, history: History | HistoryError, *, run_key: str,
     if view is not None:
         _running(view, key=run_key)
         analysis = view.analysis
-    elif ended is not None and ended.state == CANCELLED and ended.analysis is not None:
-        st.info(f"Analysis cancelled after {ended.seconds:.1f} s; what was done is below. Your text is kept in "
-                "the box: press Analyse to run it again.", icon=":material/cancel:")
+    elif ended is not None and ended.finished is None:
+        # A run that was cancelled or failed shows what it did, never the previous article's results.
+        _stopped(ended)
         analysis = ended.analysis
     else:
-        if ended is not None and ended.state == CANCELLED:
-            st.info("Analysis cancelled. Your text is kept in the box.", icon=":material/cancel:")
-        elif ended is not None and ended.error:
-            st.error(literal(ended.error), icon=":material/error:")
         analysis = finished.analysis if finished else None
-        if ended is not None and ended.finished is not None:
+        if ended is not None:
             st.status(f"Done in {ended.seconds:.1f} s", state="complete", expanded=False)
     used: Options | None = st.session_state.get(f"{run_key}-options")
     if analysis is not None and used is not None and _summary_options(used) != _summary_options(options):
@@ -79,6 +75,17 @@ def _results(options: Options, history: History | HistoryError, *, run_key: str,
             export_panel(analysis, generated=finished.generated, key="export")
 
 
+def _stopped(ended: RunView) -> None:
+    """Why the run ended without a result, and that the text is kept."""
+    if ended.state == CANCELLED and ended.analysis is not None:
+        st.info(f"Analysis cancelled after {ended.seconds:.1f} s; what was done is below. Your text is kept in "
+                "the box: press Analyse to run it again.", icon=":material/cancel:")
+    elif ended.state == CANCELLED:
+        st.info("Analysis cancelled. Your text is kept in the box.", icon=":material/cancel:")
+    elif ended.error:
+        st.error(literal(ended.error), icon=":material/error:")
+
+
 def _running(view: RunView, *, key: str) -> None:
     """The run's progress line and its Cancel button."""
     line, cancel = st.columns([5, 1], vertical_alignment="center")
@@ -90,7 +97,7 @@ def _running(view: RunView, *, key: str) -> None:
 def desk(analysis: Analysis, *, key: str) -> tuple[str, ...]:
     """Problems, the summary, then the article with its entities beside the translation; returns the entity
     types the user chose to see."""
-    problems_panel(analysis.problems)
+    problems_panel(analysis)
     st.subheader("Summary")
     summary_panel(analysis)
     left, right = st.columns(2, gap="large")

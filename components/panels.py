@@ -8,7 +8,7 @@ written into the same `st.empty()` slot replaces an earlier one whole, never lea
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import datetime
 
 import pandas as pd
@@ -17,16 +17,41 @@ import streamlit as st
 from components.highlight import LABEL_NAMES, render_entities, render_legend
 from components.render import render_note, render_summary, render_translation
 from components.widget_text import literal
-from core.types import Analysis
+from core.types import STAGES, Analysis
 from documents.export import export_filename, to_markdown
 
 STANDARD_LABELS = ("PER", "ORG", "LOC", "MISC")
 
 
-def problems_panel(problems: Sequence[str]) -> None:
-    """One error panel per problem (each message names the model and the fix)."""
-    for problem in problems:
-        st.error(literal(problem), icon=":material/error:")
+# What to do when a stage failed, said in that stage's panel under what failed.
+ADVICE = {
+    "entities": "The article is shown without highlights; press Analyse to try again.",
+    "translation": "Sentences without a translation are left blank; press Analyse to try again.",
+    "summary": "Press Analyse to try again, or change the summary settings in the sidebar first.",
+    "summary_en": "The Arabic summary is complete; press Analyse to try again for its English version.",
+    "checks": "Check the numbers and names against the article by hand, or press Analyse to try again.",
+}
+
+
+def problems_panel(analysis: Analysis) -> None:
+    """On top of the results: which parts of a partial analysis are missing (each failed panel says what failed
+    and what to do), the failed check before publishing, and any note that names no stage."""
+    failed = list(dict.fromkeys(STAGES[problem.stage].lower() for problem in analysis.problems if problem.stage))
+    if failed:
+        st.warning(f"Partial analysis: {', '.join(failed)} failed or missing; everything else below is complete.",
+                   icon=":material/warning:")
+    stage_problem(analysis, "checks")
+    for problem in analysis.problems:
+        if not problem.stage:
+            st.error(literal(str(problem)), icon=":material/error:")
+
+
+def stage_problem(analysis: Analysis, stage: str) -> bool:
+    """In a stage's panel: what failed there and what to do, if it failed; True if it did."""
+    problem = analysis.problem(stage)
+    if problem is not None:
+        st.error(literal(f"{problem} {ADVICE[stage]}"), icon=":material/error:")
+    return problem is not None
 
 
 def entity_filter(analysis: Analysis | None, *, key: str) -> tuple[str, ...]:
@@ -42,8 +67,9 @@ def entity_filter(analysis: Analysis | None, *, key: str) -> tuple[str, ...]:
 
 def entities_panel(analysis: Analysis, *, labels: Collection[str]) -> None:
     """The article, right to left, with the chosen entity types highlighted, under a colour legend."""
+    failed = stage_problem(analysis, "entities")
     shown = {entity.label for entity in analysis.entities if entity.label in labels}
-    legend = render_legend(shown) if shown else render_note(entities_note(analysis))
+    legend = "" if failed else render_legend(shown) if shown else render_note(entities_note(analysis))
     st.html(legend + render_entities(analysis.text, analysis.entities, labels=labels))
 
 
@@ -57,9 +83,12 @@ def entities_note(analysis: Analysis) -> str:
 
 def summary_panel(analysis: Analysis) -> None:
     """The Arabic summary and its English translation, or a note while it is being written (whenever in the
-    analysis that happens)."""
+    analysis that happens), or what failed."""
+    if stage_problem(analysis, "summary"):
+        return
     if analysis.summary is not None and analysis.summary.ar.strip():
         st.html(render_summary(analysis.summary, analysis.checks))
+        stage_problem(analysis, "summary_en")
     elif analysis.stage != "done":
         st.caption("The summary is being written…")
     else:
@@ -69,11 +98,14 @@ def summary_panel(analysis: Analysis) -> None:
 def translation_panel(analysis: Analysis) -> None:
     """Each Arabic sentence beside its English translation, paragraph by paragraph."""
     translated = sum(bool(sentence.translation.strip()) for sentence in analysis.sentences)
+    failed = stage_problem(analysis, "translation")
+    if failed and not translated:
+        return
     if analysis.stage == "done" and not translated:
         st.caption("No translation was produced (see the problems above).")
         return
     progress = ""
-    if translated < len(analysis.sentences):
+    if translated < len(analysis.sentences) and not failed:
         progress = render_note(f"Translated {translated} of {len(analysis.sentences)} sentences…")
     st.html(progress + render_translation(analysis))
 

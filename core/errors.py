@@ -47,3 +47,7 @@ class NoModelRan(KhulasaError):
 
 class HistoryError(KhulasaError):
     """The history database cannot be opened, read or written; the message names the file."""
+
+
+class Cancelled(Exception):
+    """The work was stopped on request (Cancel, a new Analyse, a closed tab): not a failure, nothing to report."""

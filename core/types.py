@@ -97,12 +97,44 @@ class Check:
     checked: bool = False
 
 
+# The stages of an analysis that can fail alone, and the name each goes by in a problem's line.
+STAGES = {
+    "entities": "Entities",
+    "translation": "Translation",
+    "summary": "Summary",
+    "summary_en": "English summary",
+    "checks": "Check before publishing",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why one stage of an analysis is missing or incomplete while the others finished: `stage` is a key of
+    `STAGES`, or "" for a note that names no stage (histories written before stages were named). `str()` is
+    the one line the user reads, e.g. "Summary: the summarizer wrote nothing for this article."."""
+
+    stage: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{STAGES[self.stage]}: {self.reason}" if self.stage in STAGES else self.reason
+
+    @classmethod
+    def parse(cls, line: str) -> Problem:
+        """The problem whose `str()` is `line`; a line that names no stage is a note of stage ""."""
+        for stage, name in STAGES.items():
+            if line.startswith(f"{name}: "):
+                return cls(stage, line.removeprefix(f"{name}: "))
+        return cls("", line)
+
+
 @dataclass(frozen=True)
 class Analysis:
     """Everything Khulasa knows about one article. `paragraphs` lists sentence indices per paragraph.
 
     While the analysis runs, snapshots are produced with `stage` set to the step just finished
-    ("entities", "translation", "summary"); the final one has `stage == "done"` and carries the `checks`.
+    ("translation", "entities", "summary", "summary_en"); the final one has `stage == "done"` and carries the
+    `checks`. A stage that failed leaves its part empty and a `Problem` naming it: the analysis is `partial`.
     """
 
     text: str
@@ -114,10 +146,19 @@ class Analysis:
     groups: tuple[EntityGroup, ...]
     models: ModelNames
     timings_ms: dict[str, int] = field(default_factory=dict)
-    problems: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
     stage: str = "done"
     checks: tuple[Check, ...] = ()
     glossary: tuple[GlossaryTerm, ...] = ()
+
+    @property
+    def partial(self) -> bool:
+        """A stage failed or a model was missing: some part of the analysis is absent (see `problems`)."""
+        return any(problem.stage for problem in self.problems)
+
+    def problem(self, stage: str) -> Problem | None:
+        """The first problem of `stage`, if that stage failed."""
+        return next((problem for problem in self.problems if problem.stage == stage), None)
 
 
 @dataclass(frozen=True)

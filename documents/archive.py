@@ -19,7 +19,16 @@ from datetime import datetime
 from pathlib import Path
 
 from core.errors import InputError
-from documents.batch import INDEX_NAME, ZIP_NAME, BatchItem, IndexEntry, headline_of, index_markdown, read_bytes
+from documents.batch import (
+    INDEX_NAME,
+    ZIP_NAME,
+    BatchItem,
+    IndexEntry,
+    headline_of,
+    index_markdown,
+    problem_lines,
+    read_bytes,
+)
 from documents.export import as_utc, to_markdown
 from documents.serialize import to_json
 
@@ -51,6 +60,7 @@ class Entry:
     markdown: str = ""
     json: str = ""
     error: str = ""
+    problems: tuple[str, ...] = ()  # what a partial analysis lacks, one line each (for index.md)
 
 
 @dataclass(frozen=True)
@@ -102,7 +112,7 @@ class Archive:
             return
         stem = output_stem(item.name)
         entry = Entry(item.name, sha256, self.models, item.title, headline_of(item.analysis), f"{stem}.md",
-                      f"{stem}.json")
+                      f"{stem}.json", problems=problem_lines(item.analysis))
         record = {"source": item.name, "title": item.title, "text": item.analysis.text, **to_json(item.analysis)}
         self._write(entry.markdown, to_markdown(item.analysis, generated=generated))
         self._write(entry.json, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
@@ -121,7 +131,7 @@ class Archive:
         (analysed, total)."""
         missing = Entry("", "", {}, error="Not analysed: the run stopped first.")
         found = [self.done.get(name, missing) for name in names]
-        entries = [IndexEntry(name, entry.title, entry.markdown, entry.headline, entry.error)
+        entries = [IndexEntry(name, entry.title, entry.markdown, entry.headline, entry.error, tuple(entry.problems))
                    for name, entry in zip(names, found)]
         self._write(INDEX_NAME, index_markdown(entries, generated))
         self._manifest.close()

@@ -104,7 +104,8 @@ def batch_files(items: Iterable[BatchItem], generated: datetime) -> dict[str, st
             continue
         name = _unique(export_filename(item.analysis, generated), files)
         files[name] = to_markdown(item.analysis, generated=generated)
-        entries.append(IndexEntry(item.name, item.title, name, headline_of(item.analysis)))
+        entries.append(IndexEntry(item.name, item.title, name, headline_of(item.analysis),
+                                  problems=problem_lines(item.analysis)))
     files[INDEX_NAME] = index_markdown(entries, generated)
     return files
 
@@ -127,13 +128,15 @@ def zip_files(files: dict[str, str], generated: datetime) -> bytes:
 
 @dataclass(frozen=True)
 class IndexEntry:
-    """One line of `index.md`: an analysed article (its export `file`, title and headline) or a failure."""
+    """One line of `index.md`: an analysed article (its export `file`, title and headline, and what is missing
+    from it when it is partial: `problems`, one line each) or a failure."""
 
     name: str
     title: str = ""
     file: str = ""
     headline: str = ""
     error: str = ""
+    problems: tuple[str, ...] = ()
 
 
 def index_markdown(entries: Iterable[IndexEntry], generated: datetime) -> str:
@@ -145,16 +148,27 @@ def index_markdown(entries: Iterable[IndexEntry], generated: datetime) -> str:
               f"{len(analysed)} of {len(entries)} files analysed."]
     if analysed:
         blocks.append("## Articles")
-        blocks.append("\n".join(
-            f"{number}. [{escape_markdown(entry.title or entry.name, inline=True)}](<{entry.file}>) "
-            f"({escape_markdown(entry.name, inline=True)})"
-            + (f": {escape_markdown(entry.headline, inline=True)}" if entry.headline else "")
-            for number, entry in enumerate(analysed, start=1)))
+        blocks.append("\n".join(_article_line(number, entry) for number, entry in enumerate(analysed, start=1)))
     if failed:
         blocks.append("## Failed")
         blocks.append("\n".join(f"- {escape_markdown(entry.name, inline=True)}: "
                                 f"{escape_markdown(entry.error, inline=True)}" for entry in failed))
     return "\n\n".join(blocks) + "\n"
+
+
+def _article_line(number: int, entry: IndexEntry) -> str:
+    """`3. [title](<file>) (name): headline`, then a nested item per problem of a partial analysis."""
+    line = (f"{number}. [{escape_markdown(entry.title or entry.name, inline=True)}](<{entry.file}>) "
+            f"({escape_markdown(entry.name, inline=True)})"
+            + (f": {escape_markdown(entry.headline, inline=True)}" if entry.headline else ""))
+    indent = " " * len(f"{number}. ")  # a nested item starts where the item's text does
+    return "".join([line, *(f"\n{indent}- Partial: {escape_markdown(problem, inline=True)}"
+                            for problem in entry.problems)])
+
+
+def problem_lines(analysis: Analysis) -> tuple[str, ...]:
+    """The problems of a partial analysis, one line each, for `index.md` (none when it is complete)."""
+    return tuple(str(problem) for problem in analysis.problems if problem.stage)
 
 
 def headline_of(analysis: Analysis) -> str:

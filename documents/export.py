@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from arabic.text import is_arabic_letter, is_arabic_script
 from core.settings import licence
-from core.types import Analysis, Check, EntityGroup, Sentence
+from core.types import STAGES, Analysis, Check, Sentence
 
 TITLE_LIMIT = 80
 SLUG_LIMIT = 50
@@ -125,16 +125,25 @@ def to_markdown(analysis: Analysis, *, generated: datetime | None = None) -> str
     blocks = [
         f"# {escape_markdown(title_of(analysis), inline=True)}",
         f"Generated {when:%Y-%m-%d %H:%M} UTC",
+        *_partial_section(analysis),
         *_models_section(analysis),
         *_checks_section(analysis),
         *_summary_section(analysis),
-        *_entities_section(analysis.groups),
+        *_entities_section(analysis),
         *_glossary_section(analysis),
         *_translation_section(analysis),
         *_original_section(analysis),
-        *_notes_section(analysis.problems),
+        *_notes_section(analysis),
     ]
     return "\n\n".join(blocks) + "\n"
+
+
+def _partial_section(analysis: Analysis) -> Iterator[str]:
+    """For a partial analysis, which parts are missing or incomplete, before anything else."""
+    stages = [problem.stage for problem in analysis.problems if problem.stage]
+    if stages:
+        missing = ", ".join(dict.fromkeys(STAGES[stage].lower() for stage in stages))
+        yield f"**Partial analysis**: {missing} missing or incomplete (see Notes); the rest is complete."
 
 
 def _models_section(analysis: Analysis) -> Iterator[str]:
@@ -154,6 +163,10 @@ def _models_section(analysis: Analysis) -> Iterator[str]:
 
 def _checks_section(analysis: Analysis) -> Iterator[str]:
     """The findings not yet marked checked, each with the text it concerns; nothing when there are none."""
+    if analysis.problem("checks"):
+        yield "## Check before publishing"
+        yield "_The check did not run (see Notes): check the numbers and names by hand._"
+        return
     open_checks = [check for check in analysis.checks if not check.checked]
     if not open_checks:
         return
@@ -185,19 +198,22 @@ def _check_item(analysis: Analysis, checks: list[Check]) -> str:
 def _summary_section(analysis: Analysis) -> Iterator[str]:
     yield "## Summary"
     summary = analysis.summary
-    if summary is None:
+    if summary is None or not summary.ar.strip():
         reason = "see Notes" if analysis.problems else "none was produced for this article"
         yield f"_No summary ({reason})._"
         return
     yield from (block for block in (escape_markdown(summary.ar), escape_markdown(summary.en)) if block)
+    if analysis.problem("summary_en"):
+        yield "_No English summary (see Notes)._"
     how = f"{summary.strategy}: {summary.detail}" if summary.detail else summary.strategy
     yield f"_Strategy: {escape_markdown(how, inline=True)}_"
 
 
-def _entities_section(groups: tuple[EntityGroup, ...]) -> Iterator[str]:
+def _entities_section(analysis: Analysis) -> Iterator[str]:
     yield "## Entities"
+    groups = analysis.groups
     if not groups:
-        yield "_No entities found._"
+        yield "_No entities (see Notes)._" if analysis.problem("entities") else "_No entities found._"
         return
     rows = ["| Entity | English | Type | Mentions |", "| --- | --- | --- | ---: |"]
     for group in sorted(groups, key=lambda group: -group.count):
@@ -224,6 +240,9 @@ def _translation_section(analysis: Analysis) -> Iterator[str]:
         for sentences in _paragraph_sentences(analysis)
     ]
     blocks = [escape_markdown(paragraph) for paragraph in paragraphs if paragraph]
+    translated = sum(bool(sentence.translation.strip()) for sentence in analysis.sentences)
+    if analysis.problem("translation") and translated < len(analysis.sentences):
+        yield f"_Translation incomplete: {translated} of {len(analysis.sentences)} sentences (see Notes)._"
     yield from blocks or ["_No translation._"]
 
 
@@ -237,10 +256,10 @@ def _original_section(analysis: Analysis) -> Iterator[str]:
     yield from blocks or ["_No text._"]
 
 
-def _notes_section(problems: tuple[str, ...]) -> Iterator[str]:
-    if problems:
+def _notes_section(analysis: Analysis) -> Iterator[str]:
+    if analysis.problems:
         yield "## Notes"
-        yield "\n".join(f"- {escape_markdown(problem, inline=True)}" for problem in problems)
+        yield "\n".join(f"- {escape_markdown(str(problem), inline=True)}" for problem in analysis.problems)
 
 
 def _paragraph_sentences(analysis: Analysis) -> Iterator[list[Sentence]]:

@@ -5,13 +5,25 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from core.types import Analysis, Check, Entity, EntityGroup, GlossaryTerm, Language, ModelNames, Sentence, Summary
+from core.types import (
+    Analysis,
+    Check,
+    Entity,
+    EntityGroup,
+    GlossaryTerm,
+    Language,
+    ModelNames,
+    Problem,
+    Sentence,
+    Summary,
+)
 
 
 def to_json(analysis: Analysis) -> dict[str, Any]:
     """`{"language", "paragraphs", "sentences", "summary", "entities", "groups", "models", "timings_ms", "problems",
-    "checks", "glossary"}`; each check is `{"kind", "where", "index", "start", "end", "text", "detail", "checked"}`,
-    each glossary term applied `{"arabic", "english", "line"}`."""
+    "checks", "glossary"}`; each check is `{"kind", "where", "index", "start", "end", "text", "detail", "checked"}`;
+    each problem is its one line, which names the stage it concerns ("Summary: …"), so `from_json` gets the stage
+    back; each glossary term applied is `{"arabic", "english", "line"}`."""
     summary = analysis.summary
     return {
         "language": {"code": analysis.language.code, "probability": analysis.language.probability,
@@ -28,7 +40,7 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
         "groups": [asdict(group) for group in analysis.groups],
         "models": asdict(analysis.models),
         "timings_ms": dict(analysis.timings_ms),
-        "problems": list(analysis.problems),
+        "problems": [str(problem) for problem in analysis.problems],
         "checks": [asdict(check) for check in analysis.checks],
         "glossary": [asdict(term) for term in analysis.glossary],
     }
@@ -47,7 +59,7 @@ def from_json(data: dict[str, Any], text: str) -> Analysis:
         groups=tuple(EntityGroup(**group) for group in data["groups"]),
         models=ModelNames(**data["models"]),
         timings_ms=dict(data["timings_ms"]),
-        problems=tuple(data.get("problems", ())),
+        problems=tuple(Problem.parse(line) for line in data.get("problems", ())),
         checks=tuple(Check(**check) for check in data.get("checks", ())),
         glossary=tuple(GlossaryTerm(**term) for term in data.get("glossary", ())),
     )

@@ -8,9 +8,12 @@ summaries are summarised again (repeated until they fit) — "sections". Nothing
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from arabic.segment import segment
+from core.errors import Cancelled
+from models.engine import Generation
 
 
 def normalize_whitespace(text: str) -> str:
@@ -27,14 +30,16 @@ class Summarizer:
         return self.seq2seq.name
 
     def summarize(self, text: str, *, max_tokens: int | None = None, num_beams: int | None = None,
-                  fixed_new_tokens: int | None = None) -> tuple[str, str, str]:
+                  fixed_new_tokens: int | None = None,
+                  stop: Callable[[], bool] = lambda: False) -> tuple[str, str, str]:
         """Return `(summary, strategy, detail)` for an article of any length: `strategy` is "single" or
-        "sections", `detail` says how the article was cut.
+        "sections", `detail` says how the article was cut. The summary is "" when the model wrote nothing.
 
         Decoding follows the checkpoint's own settings (XLSum: beams 4, `no_repeat_ngram_size` 2,
         `length_penalty` 0.6, at most 84 tokens); `max_tokens` and `num_beams` override only when given.
         `fixed_new_tokens` makes every generated summary exactly that long (the benchmark's equal work across
-        engines); it overrides `max_tokens`."""
+        engines); it overrides `max_tokens`. `stop` is asked before every model call: when it says True,
+        `Cancelled` is raised (Cancel in the app, between two section summaries)."""
         settings = self.seq2seq.defaults
         if num_beams:
             settings = replace(settings, num_beams=num_beams)
@@ -46,16 +51,23 @@ class Summarizer:
         window = self.seq2seq.window
         tokens = self.seq2seq.count_tokens(text)
         if tokens <= window:
-            return self.seq2seq.generate([text], settings)[0], "single", f"the whole article ({tokens} tokens)"
+            return self._generate(text, settings, stop), "single", f"the whole article ({tokens} tokens)"
         rounds, sections = 0, self.sections(text)
         first = len(sections)
         while len(sections) > 1 and rounds < 8:
             rounds += 1
-            summaries = [self.seq2seq.generate([section], settings)[0] for section in sections]
-            sections = self.sections(" ".join(summaries))
-        summary = self.seq2seq.generate(sections, settings)[0]
+            summaries = [self._generate(section, settings, stop) for section in sections]
+            # A section the model wrote nothing for adds nothing; when none is left, neither is a summary.
+            sections = self.sections(" ".join(summary for summary in summaries if summary))
+        summary = self._generate(sections[0], settings, stop) if sections else ""
         return summary, "sections", (f"{tokens} tokens cut into {first} sections of at most {window} tokens, "
                          f"each summarised, then the joined summaries summarised ({rounds} round(s))")
+
+    def _generate(self, text: str, settings: Generation, stop: Callable[[], bool]) -> str:
+        """The model's summary of one text, stripped ("" when it wrote nothing), unless `stop` says to stop."""
+        if stop():
+            raise Cancelled
+        return next(iter(self.seq2seq.generate([text], settings)), "").strip()
 
     def sections(self, text: str) -> list[str]:
         """Consecutive runs of whole sentences, each within the input window."""

@@ -12,6 +12,8 @@ from analysis.pipeline import Models, Options, analyze, load_models
 from analysis.worker import CANCELLED, DONE, FAILED, UNEXPECTED, AnalysisRun
 from core.errors import ModelUnavailable
 from core.settings import Settings
+from models.summarize import Summarizer
+from tests.stand_ins import EngineStandIn
 
 TIMEOUT_S = 240
 
@@ -83,3 +85,36 @@ def test_a_crash_is_a_message_and_the_log_keeps_the_traceback(
     assert run.start().join(TIMEOUT_S)
     assert (run.view().state, run.view().error) == (FAILED, UNEXPECTED)
     assert "boom" in caplog.text
+
+
+def test_a_cancel_during_the_translation_stops_the_summary_thread_and_nothing_is_finished(
+    small_batches: Settings, long_article: str
+) -> None:
+    """Before: the summary went on through every section, then the English summary and the checks ran."""
+    models = load_models(small_batches)
+    runs: list[AnalysisRun] = []
+    engine = EngineStandIn(models.summarizer.seq2seq, before=lambda: runs[0].cancel())
+    watched = replace(models, summarizer=Summarizer(engine))
+    run = AnalysisRun(long_article, Options(), settings=small_batches, load=lambda note: watched)
+    runs.append(run)
+    assert run.start().join(TIMEOUT_S)
+    for thread in [thread for thread in threading.enumerate() if thread.name.startswith("khulasa-summary")]:
+        thread.join(TIMEOUT_S)
+    view = run.view()
+    assert view.state == CANCELLED and view.finished is None
+    assert engine.calls == 1
+    assert view.analysis is None or view.analysis.stage != "done"
+
+
+def test_a_summarizer_that_writes_nothing_ends_done_and_partial_not_failed(
+    tiny_settings: Settings, long_article: str
+) -> None:
+    """Before: IndexError, and the page said "The analysis failed unexpectedly"."""
+    models = load_models(tiny_settings)
+    blank = replace(models, summarizer=Summarizer(EngineStandIn(models.summarizer.seq2seq, output="")))
+    run = AnalysisRun(long_article, Options(), settings=tiny_settings, load=lambda note: blank)
+    assert run.start().join(TIMEOUT_S)
+    view = run.view()
+    assert view.state == DONE and view.finished is not None
+    assert view.finished.analysis.partial and view.finished.analysis.problem("summary")
+    assert all(sentence.translation for sentence in view.finished.analysis.sentences)

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from core.types import Analysis, Check, EntityGroup, Language, ModelNames, Sentence, Summary
+from core.types import Analysis, Check, EntityGroup, Language, ModelNames, Problem, Sentence, Summary
 from documents.export import escape_markdown, export_filename, title_of, to_markdown
 
 GENERATED = datetime(2026, 11, 29, 8, 30, tzinfo=UTC)
@@ -46,7 +46,7 @@ def make_analysis(
     summary: Summary | None = None,
     groups: tuple[EntityGroup, ...] = (),
     models: ModelNames = MODELS,
-    problems: tuple[str, ...] = (),
+    problems: tuple[Problem, ...] = (),
 ) -> Analysis:
     """An analysis of an article whose paragraphs are lists of (sentence, translation); sentences join with a
     space, paragraphs with a blank line, and offsets index the joined text."""
@@ -104,7 +104,7 @@ def hostile_analysis() -> Analysis:
             for i, payload in enumerate(PAYLOADS)
         ),
         models=ModelNames(*(PAYLOADS[i] for i in range(4))),
-        problems=tuple(PAYLOADS),
+        problems=tuple(Problem("", payload) for payload in PAYLOADS),
     )
 
 
@@ -170,7 +170,8 @@ def test_summary_shows_arabic_english_and_strategy_in_italics(seed_analysis: Ana
 
 
 def test_missing_summary_says_so_and_problems_become_notes(seed_analysis: Analysis) -> None:
-    analysis = make_analysis([[("جملة.", "A sentence.")]], problems=("The summarizer could not be loaded.",))
+    analysis = make_analysis([[("جملة.", "A sentence.")]],
+                             problems=(Problem("", "The summarizer could not be loaded."),))
     markdown = to_markdown(analysis, generated=GENERATED)
     assert "_No summary (see Notes)._" in markdown
     assert markdown.rstrip().endswith("## Notes\n\n- The summarizer could not be loaded.")

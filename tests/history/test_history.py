@@ -15,7 +15,7 @@ import pytest
 from analysis.pipeline import Models, analyze
 from core.errors import HistoryError
 from core.settings import Settings
-from core.types import Analysis, Check, Entity, EntityGroup, Language, ModelNames, Sentence, Summary
+from core.types import Analysis, Check, Entity, EntityGroup, Language, ModelNames, Problem, Sentence, Summary
 from documents.serialize import from_json, to_json
 from history.store import MIGRATIONS, History
 
@@ -39,7 +39,8 @@ def make_analysis(text: str = TEXT) -> Analysis:
         groups=(EntityGroup(0, "أنقرة", "LOC", 1, english="Ankara"),) if entities else (),
         models=ModelNames("tiny-marian", "tiny-mt5", "tiny-ner", "ctranslate2"),
         timings_ms={"load": 12, "ner": 3, "translate": 40, "summarize": 55, "total": 98},
-        problems=("The summarizer model was slow.",),
+        problems=(Problem("", "The summarizer model was slow."),
+                  Problem("summary_en", "failed unexpectedly (RuntimeError: boom).")),
         checks=(Check("number_added", "sentence", 1, 4, 11, "foreign", "in the translation, not in the sentence"),
                 Check("name_unsupported", "summary", -1, 17, 22, "أنقرة", "place not in the article",
                       checked=True)),
