@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from analysis import number_words as lex
 from arabic.grouping import normalize
@@ -38,6 +39,7 @@ _TOKEN = re.compile(
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _PROCLITICS = ("وال", "بال", "فال", "كال", "ولل", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 FIGURE, WORDS = "figure", "words"
+_PERCENT_FIRST = {"%", "٪", *(words[0] for words in lex.PERCENT_WORDS)}
 ALPHA = "or the name Alpha"
 _SUFFIXES = {"k": 1000, "m": 10**6, "mn": 10**6, "mln": 10**6, "b": 10**9, "bn": 10**9, "bln": 10**9,
              "tn": 10**12, "trn": 10**12}
@@ -144,9 +146,9 @@ class _Reader:
         self.entries: list[tuple[str, object] | None] = []
         self.joined_by_and: list[bool] = []
         for raw, kind in zip(self.raw, self.kinds):
-            key, entry, prefix = _lookup(raw) if kind == "word" else (raw, None, "")
+            key, entry, prefix, folded = _lookup(raw) if kind == "word" else (raw, None, "", raw)
             self.keys.append(key)
-            self.folded.append(normalize(raw).lower() if kind == "word" else raw)
+            self.folded.append(folded)
             self.entries.append(entry)
             self.joined_by_and.append(prefix.startswith("و"))
 
@@ -290,7 +292,9 @@ class _Reader:
 
     def _percent(self, index: int) -> tuple[str | None, int]:
         """"percent" or "point" where a percent sign or words follow token `index - 1`, with the index after."""
-        if index < len(self.raw) and self.raw[index] in "%٪" and self.joined(index - 1):
+        if index >= len(self.raw) or self.folded[index] not in _PERCENT_FIRST:
+            return None, index
+        if self.raw[index] in "%٪" and self.joined(index - 1):
             return "percent", index + 1
         for words in lex.PERCENT_WORDS:
             if all(self.is_word(index + at, word) and self.joined(index + at - 1) for at, word in enumerate(words)):
@@ -330,6 +334,8 @@ class _Reader:
                 kind, month = following[normalize(self.raw[index + 1])]
                 return [self.make(index, index + 1, [month], words=True, kind=kind)], index + 2
             return None
+        if entry is None and self.raw[index].lower() in ("a", "an") and (found := self._run(index)):
+            return [found[0]], found[1]
         if entry is None:
             return self._english_few(index)
         kind, value = entry
@@ -396,14 +402,18 @@ class _Reader:
         """`ألفا`, `مليونا` with no number before: two before a noun (`ألفا شخص`, the dual), else one (`جمع
         مليونا`); `ألفا` after `متحور` is the name Alpha, and says it may be the name elsewhere."""
         scale = Decimal(self.entries[index][1])
-        before_noun = self.is_word(index + 1) and self.joined(index) and self.entries[index + 1] is None
+        before_noun = self.is_word(index + 1) and self.joined(index) and self.entries[index + 1] is None and \
+            self.keys[index + 1] != "و"
         value = 2 * scale if before_noun else scale
+        last, after = index, index + 1
+        if not before_noun:
+            value, last, after = self._continued(value, scale, index, last, after)
         if self.keys[index] == "الفا":
             previous = normalize(self.raw[index - 1]) if self.is_word(index - 1) else ""
             if previous in lex.ALPHA_BEFORE:
                 return None
-            return [self.make(index, index, [value], words=True, note=ALPHA)], index + 1
-        return [self.make(index, index, [value], words=True)], index + 1
+            return [self.make(index, last, [value], words=True, note=ALPHA)], after
+        return [self.make(index, last, [value], words=True)], after
 
     def _run(self, first: int) -> tuple[Number, int] | None:
         """The number that adjacent number words starting at `first` write, and the token index after it."""
@@ -545,17 +555,19 @@ class _Run:
         return self.last_value < 10 and value == 10
 
 
-def _lookup(token: str) -> tuple[str, tuple[str, object] | None, str]:
-    """A token's folded key, its number-word entry and the proclitic removed to find it (`وخمسمئة`, `الألف`)."""
-    key = normalize(token).lower()
+@lru_cache(maxsize=65536)
+def _lookup(token: str) -> tuple[str, tuple[str, object] | None, str, str]:
+    """A token's key, its number-word entry, the proclitic removed to find it (`وخمسمئة`, `الألف`) and its
+    folded form; cached, since news repeats its words."""
+    key = folded = normalize(token).lower()
     if key in lex.WORDS or key in lex.TWO_WORD_MONTHS:
-        return key, lex.WORDS.get(key), ""
+        return key, lex.WORDS.get(key), "", folded
     for prefix in _PROCLITICS:
         bare = key[len(prefix):]
         if key.startswith(prefix) and (bare in lex.WORDS or bare in lex.TWO_WORD_MONTHS) and (
                 len(bare) >= 3 or prefix == "و"):
-            return bare, lex.WORDS.get(bare), prefix
-    return key, None, ""
+            return bare, lex.WORDS.get(bare), prefix, folded
+    return key, None, "", folded
 
 
 def _figure_value(figure: str, arabic: bool) -> tuple[Decimal, Decimal | None]:
