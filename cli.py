@@ -4,6 +4,7 @@
     python cli.py batch SRC --out DIR [--force] [--translation fast|best] [--ray [ADDRESS]] [--actors N]
                                          [--cpus-per-actor N] [--memory-per-actor GB] [--retries N]
     python cli.py models download|status [--translation fast|best]
+    python cli.py check FILE.json [--article TEXT_FILE]
 
 `analyze` reads one article: a .txt, .docx, .html/.htm or .pdf file, any other file as UTF-8 text, or stdin
 (`-`). Exit codes: 0 success; 2 unusable input (empty, not UTF-8, over the size limit, an unreadable document)
@@ -19,6 +20,12 @@ the articles are analysed on Ray Data: a local Ray, or the cluster at ADDRESS (`
 Exit codes: 0 every file analysed; 1 some failed (`index.md` says why); 2 SRC holds no such file; 4 a model
 could not be loaded; 5 Ray is not installed or its cluster cannot be reached. Each failure prints one line on
 stderr, never a traceback.
+
+`check` reads an analysis JSON (the `analyze --format json` output) whose translations or summaries were edited and
+prints the same JSON with `checks` recomputed from its texts, no model loaded (`analysis.checks.recheck`). The
+article is rebuilt from the sentences' texts and offsets, or read from `--article` (the text the offsets index).
+Exit codes: 0 checked; 2 an unreadable file, a JSON without the fields an analysis has, or offsets outside the
+text (one line on stderr).
 
 `models download` downloads (only the files each model needs) and converts the three models, with progress on
 stderr, so the desk can then work offline (the translator of `--translation`, fast unless asked: the best one is
@@ -39,6 +46,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from analysis.checks import recheck
 from analysis.pipeline import Options, analyze, check_input, check_language, load_models
 from arabic.language import describe, is_mixed
 from core.errors import InputError, KhulasaError
@@ -48,7 +56,7 @@ from documents.archive import Archive, Pending, content_hash
 from documents.batch import BatchItem, analyze_source, read_bytes
 from documents.export import to_markdown
 from documents.readers import KINDS, read_document
-from documents.serialize import to_json
+from documents.serialize import from_json, to_json
 from models.inventory import describe_status, model_status
 from models.prepare import convert_ahead, model_revisions
 from models.progress import Printer
@@ -163,6 +171,44 @@ def analyze_here(pending: list[Pending], archive: Archive, settings: Settings, o
         _print_progress(done, len(pending), item)
 
 
+def run_check(args: argparse.Namespace) -> str:
+    """The analysis JSON at `args.path` with its checks recomputed from its texts (see `recheck`)."""
+    try:
+        data = json.loads(Path(args.path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputError(f"Cannot read {args.path} as an analysis JSON: {error}.") from None
+    try:
+        article = Path(args.article).read_text(encoding="utf-8") if args.article else _rebuilt(data["sentences"])
+        analysis = from_json(data, article)
+    except OSError as error:
+        raise InputError(f"Cannot read {args.article}: {error.strerror or error}.") from None
+    except KeyError as error:
+        raise InputError(f"{args.path} is not an analysis: it has no {error} field.") from None
+    except (TypeError, ValueError, AttributeError) as error:
+        raise InputError(f"{args.path} is not an analysis: {error}.") from None
+    for index, sentence in enumerate(analysis.sentences):
+        if not 0 <= sentence.start <= sentence.end <= len(article) or article[sentence.start:sentence.end] != \
+                sentence.text:
+            raise InputError(f"Sentence {index + 1}'s offsets {sentence.start}-{sentence.end} do not hold its text "
+                             "in the article; give the article the analysis was made of with --article.")
+    data["checks"] = to_json(recheck(analysis))["checks"]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _rebuilt(sentences: list[dict]) -> str:
+    """The article as the sentences' texts at their offsets, spaces between them."""
+    if not isinstance(sentences, list) or not all(isinstance(sentence, dict) for sentence in sentences):
+        raise TypeError("`sentences` is not a list of sentences")
+    length = max((int(sentence["end"]) for sentence in sentences), default=0)
+    article = [" "] * length
+    for sentence in sentences:
+        start, text = int(sentence["start"]), str(sentence["text"])
+        if start < 0 or start + len(text) > length:
+            raise ValueError(f"a sentence's offsets ({start}) lie outside the article")
+        article[start:start + len(text)] = text
+    return "".join(article)
+
+
 def _load_with_progress(settings: Settings):
     """Load the models; a first download or conversion shows its progress on stderr when that is a terminal."""
     if not sys.stderr.isatty():
@@ -214,6 +260,9 @@ def main(argv: list[str] | None = None) -> int:
     models_parser.add_argument("action", choices=("download", "status"))
     models_parser.add_argument("--translation", choices=TRANSLATION_MODES,
                                help="download: the translator of this mode (default fast; best only when asked)")
+    check_parser = commands.add_parser("check", help="recompute the checks of an edited analysis JSON (no model)")
+    check_parser.add_argument("path", metavar="FILE.json")
+    check_parser.add_argument("--article", metavar="TEXT_FILE", help="the article the JSON's offsets index")
     ray_group = batch_parser.add_argument_group("Ray", "analyse on Ray Data (pip install 'ray[data]') instead of here")
     ray_group.add_argument("--ray", metavar="ADDRESS", nargs="?", const="local",
                            help="a local Ray (no ADDRESS), or the cluster at ADDRESS (also KHULASA_RAY_ADDRESS)")
@@ -230,6 +279,9 @@ def main(argv: list[str] | None = None) -> int:
             return run_batch(args)
         if args.command == "models":
             return run_models(args)
+        if args.command == "check":
+            sys.stdout.write(run_check(args))
+            return 0
         target = check_out(args.out) if args.out else None
         output, analysis = run(args)
         if target:

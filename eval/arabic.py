@@ -32,6 +32,8 @@ DATA = Path(__file__).resolve().parent / "data"
 ARTICLE_WORDS = 400  # ANERcorp has no article breaks: pseudo-articles about the seed article's length
 NO_LIMIT = 10**9
 # Name lists (`arabic/names/<list>.txt`) scored alone and together, to show what each adds.
+# The section `python -m eval.numbers` writes at the end of the file, kept when this script rewrites the rest.
+NUMBERS_SECTION = "<!-- eval.numbers: begin -->"
 ABLATION = ((), ("cldr",), ("cldr", "geonames"), ("cldr", "arabic_names"), ("cldr", "geonames", "arabic_names"))
 
 # The evaluation's own folding and clitic list, kept apart from `arabic.text` so the gold does not borrow from
@@ -303,8 +305,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("EVALUATION.md"))
     args = parser.parse_args(argv)
     report = run(args.external)
-    args.out.write_text(report.markdown(" ".join(["python -m eval.arabic", *(argv or sys.argv[1:])])),
-                        encoding="utf-8")
+    kept = args.out.read_text(encoding="utf-8").partition(NUMBERS_SECTION)[1:] if args.out.exists() else ("", "")
+    markdown = report.markdown(" ".join(["python -m eval.arabic", *(argv or sys.argv[1:])]))
+    args.out.write_text(markdown + ("\n" + "".join(kept) if kept[0] else ""), encoding="utf-8")
     print(report.summary())
     return 0
 
