@@ -38,6 +38,7 @@ Exit code 4 when a model cannot be downloaded or loaded.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import os
@@ -55,6 +56,7 @@ from core.types import Analysis
 from documents.archive import Archive, Pending, content_hash
 from documents.batch import BatchItem, analyze_source, read_bytes
 from documents.export import to_markdown
+from documents.glossary import read_glossary, to_csv
 from documents.readers import KINDS, read_document
 from documents.serialize import from_json, to_json
 from models.inventory import describe_status, model_status
@@ -104,15 +106,32 @@ def read_settings(args: argparse.Namespace) -> Settings:
 PARTIAL = 6  # `analyze` printed a result with a part missing
 
 
+def read_options(args: argparse.Namespace, settings: Settings) -> Options:
+    """`--force`, and the glossary of `--glossary` (else `KHULASA_GLOSSARY`): an unreadable file stops the command;
+    each unusable row is one warning line on stderr and the other rows are used."""
+    path = getattr(args, "glossary", None) or settings.glossary
+    if not path:
+        return Options(force=args.force)
+    try:
+        data = Path(path).expanduser().read_bytes()
+    except OSError as error:
+        raise InputError(f"Cannot read the glossary {path}: {error.strerror or error}.") from None
+    glossary, problems = read_glossary(Path(path).name, data)
+    for problem in problems:
+        print(f"warning: glossary {Path(path).name} {problem}; that row is not used", file=sys.stderr)
+    return Options(force=args.force, glossary=glossary)
+
+
 def run(args: argparse.Namespace) -> tuple[str, Analysis]:
     """The analysis of `args.path`, formatted as asked, and the analysis itself."""
     settings = read_settings(args)
+    options = read_options(args, settings)
     text = check_input(read_article(args.path, settings.max_chars), settings)
     language = check_language(text, force=args.force)
     if is_mixed(language):
         print(f"warning: {describe(language)}", file=sys.stderr)
     models = _load_with_progress(settings)
-    analysis = analyze(text, models, settings, Options(force=args.force))
+    analysis = analyze(text, models, settings, options)
     if args.format == "md":
         return to_markdown(analysis), analysis
     return json.dumps(to_json(analysis), ensure_ascii=False, indent=2) + "\n", analysis
@@ -122,8 +141,11 @@ def run_batch(args: argparse.Namespace) -> int:
     settings = read_settings(args)
     address = args.ray if args.ray is not None else os.environ.get("KHULASA_RAY_ADDRESS", "").strip() or None
     paths = list_articles(Path(args.dir))
-    generated, options = datetime.now(UTC), Options(force=args.force)
-    archive = Archive(Path(args.out), model_revisions(settings))
+    generated, options = datetime.now(UTC), read_options(args, settings)
+    # A changed glossary changes the English: the articles done with another one are done again.
+    glossary = {"glossary": hashlib.sha256(to_csv(options.glossary).encode()).hexdigest()[:12]} \
+        if options.glossary else {}
+    archive = Archive(Path(args.out), model_revisions(settings) | glossary)
     try:
         pending = archive.plan(paths)
         if skipped := archive.skipped:
@@ -251,11 +273,15 @@ def main(argv: list[str] | None = None) -> int:
     translation = {"choices": TRANSLATION_MODES, "help": "fast (opus-mt-ar-en) or best (opus-mt-tc-big-ar-en, "
                    "slower); default KHULASA_TRANSLATION, else fast"}
     analyze_parser.add_argument("--translation", **translation)
+    glossary = {"metavar": "FILE", "help": "a newsroom glossary (TSV or CSV of Arabic term, English; default "
+                "KHULASA_GLOSSARY): its English replaces the model's rendering, or a finding says where it could not"}
+    analyze_parser.add_argument("--glossary", **glossary)
     batch_parser = commands.add_parser("batch", help="analyse every article in a folder")
     batch_parser.add_argument("dir", metavar="SRC", help="the folder that holds the articles")
     batch_parser.add_argument("--out", metavar="DIR", required=True, help="folder for the exports, index and zip")
     batch_parser.add_argument("--force", action="store_true", help="analyse even texts that are not Arabic")
     batch_parser.add_argument("--translation", **translation)
+    batch_parser.add_argument("--glossary", **glossary)
     models_parser = commands.add_parser("models", help="download the models, or list what is on this machine")
     models_parser.add_argument("action", choices=("download", "status"))
     models_parser.add_argument("--translation", choices=TRANSLATION_MODES,

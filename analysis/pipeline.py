@@ -18,13 +18,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from analysis.checks import find_checks
+from analysis.glossary import gloss_analysis
 from arabic.grouping import group_entities
 from arabic.language import detect_language, require_arabic
 from arabic.segment import segment
 from arabic.text import has_words
 from core.errors import Cancelled, InputError, KhulasaError, ModelUnavailable, NoModelRan
 from core.settings import Settings
-from core.types import Analysis, Language, ModelNames, Problem, Sentence, Summary
+from core.types import Analysis, Check, Glossary, Language, ModelNames, Problem, Sentence, Summary
 from models.entities import EntityRecognizer, load_recognizer
 from models.seq2seq import load_seq2seq
 from models.summarize import Summarizer
@@ -56,6 +57,7 @@ class Options:
     summary_tokens: int | None = None
     summary_beams: int | None = None
     force: bool = False
+    glossary: Glossary | None = None  # the newsroom's terms, applied to the English (`analysis.glossary`)
 
 
 def load_models(settings: Settings, *, strict: bool = True,
@@ -175,8 +177,13 @@ def analyze_stream(text: str, models: Models, settings: Settings, options: Optio
     with stages.attempt("summary_en"), _timed(timings, "summarize"):
         analysis = _english(analysis, models)
     yield from stages.emit(replace(analysis, stage="summary_en"))
+    glossary_checks: tuple[Check, ...] = ()
+    if options.glossary and options.glossary.terms and models.translator:
+        with stages.attempt("glossary"), _timed(timings, "translate"):
+            analysis, glossary_checks = gloss_analysis(analysis, options.glossary, models.translator.translate)
     with stages.attempt("checks"):
         analysis = _checked(analysis, models, timings)
+    analysis = replace(analysis, checks=analysis.checks + glossary_checks)
     timings["total"] = round((time.perf_counter() - started) * 1000)
     yield replace(analysis, timings_ms=dict(timings), problems=stages.problems, stage="done")
 

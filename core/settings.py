@@ -5,6 +5,7 @@
 | KHULASA_TRANSLATOR | Helsinki-NLP/opus-mt-ar-en | the fast Arabic→English MarianMT: Hub id or local folder |
 | KHULASA_TRANSLATOR_BEST | Helsinki-NLP/opus-mt-tc-big-ar-en | the best (slower) one: Hub id or local folder |
 | KHULASA_TRANSLATION | fast | `fast` or `best`: the translator used (the sidebar and `--translation` choose per run) |
+| KHULASA_GLOSSARY | (none) | a newsroom glossary file (TSV or CSV, `docs/GLOSSARY.md`) applied to every analysis |
 | KHULASA_SUMMARIZER | csebuetnlp/mT5_multilingual_XLSum | mT5 summariser: Hub id or local folder |
 | KHULASA_NER | CAMeL-Lab/bert-base-arabic-camelbert-msa-ner | token classifier: Hub id or local folder |
 | KHULASA_DEVICE | auto | `auto` (GPU when present, else CPU), `cpu`, `cuda` or `cuda:N` |
@@ -61,6 +62,7 @@ class Settings:
     translator: str = DEFAULT_TRANSLATOR
     translator_best: str = DEFAULT_TRANSLATOR_BEST
     translation: str = "fast"
+    glossary: str = ""
     summarizer: str = DEFAULT_SUMMARIZER
     ner: str = DEFAULT_NER
     device: str = "auto"
@@ -88,6 +90,7 @@ class Settings:
             translator=env.get("KHULASA_TRANSLATOR", "").strip() or DEFAULT_TRANSLATOR,
             translator_best=env.get("KHULASA_TRANSLATOR_BEST", "").strip() or DEFAULT_TRANSLATOR_BEST,
             translation=translation,
+            glossary=env.get("KHULASA_GLOSSARY", "").strip(),
             summarizer=env.get("KHULASA_SUMMARIZER", "").strip() or DEFAULT_SUMMARIZER,
             ner=env.get("KHULASA_NER", "").strip() or DEFAULT_NER,
             device=device,

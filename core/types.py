@@ -103,6 +103,7 @@ STAGES = {
     "translation": "Translation",
     "summary": "Summary",
     "summary_en": "English summary",
+    "glossary": "Glossary",
     "checks": "Check before publishing",
 }
 
