@@ -213,7 +213,8 @@ def run_check(args: argparse.Namespace) -> str:
                 sentence.text:
             raise InputError(f"Sentence {index + 1}'s offsets {sentence.start}-{sentence.end} do not hold its text "
                              "in the article; give the article the analysis was made of with --article.")
-    data["checks"] = to_json(recheck(analysis))["checks"]
+    glossary = read_options(args, Settings.from_env()).glossary
+    data["checks"] = to_json(recheck(analysis, glossary))["checks"]
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -289,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     check_parser = commands.add_parser("check", help="recompute the checks of an edited analysis JSON (no model)")
     check_parser.add_argument("path", metavar="FILE.json")
     check_parser.add_argument("--article", metavar="TEXT_FILE", help="the article the JSON's offsets index")
+    check_parser.add_argument("--glossary", **glossary)
+    check_parser.set_defaults(force=False)
     ray_group = batch_parser.add_argument_group("Ray", "analyse on Ray Data (pip install 'ray[data]') instead of here")
     ray_group.add_argument("--ray", metavar="ADDRESS", nargs="?", const="local",
                            help="a local Ray (no ADDRESS), or the cluster at ADDRESS (also KHULASA_RAY_ADDRESS)")

@@ -16,9 +16,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
+from analysis.glossary import GLOSSARY, glossary_findings
 from analysis.numbers import ALPHA, Number, agree, find_numbers, reading, same_unit
 from arabic.grouping import group_entities, normalize, strip_proclitic
-from core.types import Analysis, Check, Entity, Summary
+from core.types import Analysis, Check, Entity, Glossary, Summary
 from models.translate import UNTRANSLATED
 
 SENTENCE, SUMMARY, SUMMARY_EN = "sentence", "summary", "summary_en"
@@ -51,19 +52,21 @@ def find_checks(analysis: Analysis, summary_mentions: Sequence[Entity] = ()) -> 
             *(english_summary_checks(summary) if summary else ()))
 
 
-def recheck(analysis: Analysis) -> Analysis:
+def recheck(analysis: Analysis, glossary: Glossary | None = None) -> Analysis:
     """The analysis with its checks recomputed from its texts, after a person or a tool edited translations or
     summaries; no model is loaded. Without the recogniser the summary's names cannot be found again, so a
     `name_unsupported` finding is kept where its name still stands at its offsets in the summary (an unchanged
     summary keeps them all) and is dropped otherwise; a finding that was marked checked and is found again stays
-    marked."""
+    marked. The `glossary` findings are found again with `glossary`, else kept as they were."""
     summary = analysis.summary.ar if analysis.summary else ""
     names = [check for check in analysis.checks
              if check.kind == NAME_UNSUPPORTED and summary[check.start:check.end] == check.text]
     numbers = [check for check in summary_checks(analysis) if check.kind != NAME_UNSUPPORTED]
     english = list(english_summary_checks(analysis.summary)) if analysis.summary else []
     marked = {_identity(check) for check in analysis.checks if check.checked}
-    checks = (*sentence_checks(analysis), *numbers, *names, *english)
+    terms = glossary_findings(analysis, glossary) if glossary is not None else \
+        [check for check in analysis.checks if check.kind == GLOSSARY]
+    checks = (*sentence_checks(analysis), *numbers, *names, *english, *terms)
     return replace(analysis, checks=tuple(replace(check, checked=_identity(check) in marked or check.checked)
                                           for check in checks))
 

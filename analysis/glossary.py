@@ -226,3 +226,21 @@ def gloss_analysis(analysis: Analysis, glossary: Glossary,
                       groups=name_groups(analysis.groups, terms),
                       glossary=tuple(terms[term] for term in sorted(applied)))
     return glossed, tuple(checks)
+
+
+def glossary_findings(analysis: Analysis, glossary: Glossary) -> tuple[Check, ...]:
+    """The `glossary` findings of an analysis whose English a person edited: each term of `glossary` that a
+    sentence (or the Arabic summary) holds and its English does not write as listed. Nothing is rewritten."""
+    terms, arabic = glossary.terms, arabic_terms(glossary)
+    if not terms:
+        return ()
+    checks: list[Check] = []
+    in_article = find_terms(analysis.text, arabic)
+    for index, (sentence, matches) in enumerate(zip(analysis.sentences, by_sentence(in_article, analysis.sentences))):
+        checks += glossary_checks(analysis.text, apply_glossary(sentence.translation, matches, terms, {}), terms,
+                                  "sentence", index)
+    summary = analysis.summary
+    if summary and summary.ar and summary.en:
+        rendered = apply_glossary(summary.en, find_terms(summary.ar, arabic), terms, {})
+        checks += glossary_checks(summary.ar, rendered, terms, "summary_en", -1)
+    return tuple(checks)

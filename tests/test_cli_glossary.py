@@ -45,3 +45,21 @@ def test_bad_rows_are_warnings_and_an_unreadable_glossary_exits_2(tiny_env: dict
     assert missing.returncode == 2
     lines = missing.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and "Cannot read the glossary" in lines[0]
+
+
+def test_check_finds_the_glossary_findings_of_an_edited_translation_again(tiny_env: dict[str, str],
+                                                                           tmp_path: Path) -> None:
+    glossary = tmp_path / "desk.csv"
+    glossary.write_text("كازاخستان,Qazaqstan\n", encoding="utf-8")
+    result = run_cli("analyze", str(SEED), "--glossary", str(glossary), env=tiny_env)
+    analysis = json.loads(result.stdout)
+    holder = next(i for i, s in enumerate(analysis["sentences"]) if "كازاخستان" in s["text"])
+    analysis["sentences"][holder]["translation"] = "Talks on Kazakhstan went on."
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(analysis, ensure_ascii=False), encoding="utf-8")
+    checked = json.loads(run_cli("check", str(edited), "--glossary", str(glossary), env=tiny_env).stdout)
+    assert (holder, "glossary") in {(c["index"], c["kind"]) for c in checked["checks"]}
+    analysis["sentences"][holder]["translation"] = "Talks on Qazaqstan went on."
+    edited.write_text(json.dumps(analysis, ensure_ascii=False), encoding="utf-8")
+    checked = json.loads(run_cli("check", str(edited), "--glossary", str(glossary), env=tiny_env).stdout)
+    assert (holder, "glossary") not in {(c["index"], c["kind"]) for c in checked["checks"]}
