@@ -28,9 +28,6 @@ class LoadProblem(OSError):
         super().__init__(reason)
         self.remedy = remedy
 
-    def __str__(self) -> str:
-        return str(self.args[0])
-
 
 def amount(size: float) -> str:
     """Bytes in words: "2.3 GB", "740 MB"."""

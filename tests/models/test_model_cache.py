@@ -122,10 +122,11 @@ def test_an_entity_model_given_as_the_translator_says_a_seq2seq_model_is_expecte
 @pytest.mark.skipif(not ct2.available(), reason="CTranslate2 is not installed")
 def test_no_room_to_convert_says_how_much_to_free_or_where_to_move_the_converted_models(
         tiny_model_dirs, tmp_path: Path, monkeypatch) -> None:
+    folder = copy_without(tiny_model_dirs["translator"], tmp_path / "marian")  # a name no earlier test loaded
     with tmpfs(tmp_path / "small", 64) as small:
         monkeypatch.setenv("KHULASA_CT2_DIR", str(small))
         with pytest.raises(ModelUnavailable) as error:
-            load_seq2seq("translator", str(tiny_model_dirs["translator"]), "cpu", "ctranslate2")
+            load_seq2seq("translator", str(folder), "cpu", "ctranslate2")
     message = str(error.value)
     assert f"needs 64 MB free in {small} but only 0 MB are free" in message
     assert "Free 64 MB on that disk, or set KHULASA_CT2_DIR" in message and "Connect" not in message
