@@ -22,16 +22,16 @@ class NotArabic(KhulasaError):
 
 
 class ModelUnavailable(KhulasaError):
-    """A model could not be loaded; the message names it and the variable that chooses it."""
+    """A model could not be loaded; the message names it, the cause and the setting that fixes it (`remedy`; by
+    default: download it once, or set the variable that chooses it to a local folder)."""
 
     exit_code = 4
 
-    def __init__(self, role: str, name: str, variable: str, reason: str) -> None:
+    def __init__(self, role: str, name: str, variable: str, reason: str, remedy: str = "") -> None:
         self.role, self.name, self.variable, self.reason = role, name, variable, reason
-        super().__init__(
-            f"The {role} model '{name}' could not be loaded: {reason}. Connect to the internet once so it "
-            f"downloads into the Hugging Face cache, or set {variable} to a local folder that holds it."
-        )
+        self.remedy = remedy or (f"Connect to the internet once so it downloads into the Hugging Face cache, or "
+                                 f"set {variable} to a local folder that holds it.")
+        super().__init__(f"The {role} model '{name}' could not be loaded: {reason}. {self.remedy}")
 
 
 class NoModelRan(KhulasaError):

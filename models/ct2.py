@@ -20,6 +20,7 @@ from models import vocabulary
 from models.engine import Generation, Seq2Seq, checkpoint_generation
 from models.hub import require_space
 from models.loading import cpu_threads, load_tokenizer, model_folder, read_config, release_memory
+from models.problems import storage_problem
 from models.progress import BOARD
 from models.sentencepiece_tokenizer import MODEL_FILE, SentencePieceTokenizer
 
@@ -50,17 +51,21 @@ def compute_type(role: str, device: str) -> str:
 
 
 def checkpoint_folder(name: str, role: str = "translator") -> tuple[Path, str]:
-    """The local folder of a Hub id or folder, and its revision (snapshot commit or file fingerprint)."""
-    folder = Path(name).expanduser()
-    if not folder.is_dir():
-        folder = model_folder(role, name)
-        return folder, folder.name[:12]
-    fingerprint = hashlib.sha256()
+    """The local folder of a Hub id or folder (checked by `model_folder`), and its revision (the snapshot's
+    commit or the folder's fingerprint)."""
+    folder = model_folder(role, name)
+    local = Path(name).expanduser().is_dir()
+    return folder, fingerprint(folder) if local else folder.name[:12]
+
+
+def fingerprint(folder: Path) -> str:
+    """A local folder's revision: a hash of its files' names, sizes and modification times."""
+    digest = hashlib.sha256()
     for path in sorted(folder.iterdir()):
         if path.is_file():
             stat = path.stat()
-            fingerprint.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    return folder, fingerprint.hexdigest()[:12]
+            digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]
 
 
 def converted_folder(name: str, quantization: str, on_progress: Callable[[str], None] | None = None,
@@ -76,13 +81,14 @@ def converted_folder(name: str, quantization: str, on_progress: Callable[[str], 
     if (target / "model.bin").exists():
         return target
     remove_abandoned(target)
-    require_space(target.parent, _converted_size(source, quantization), f"converting {name}")
+    require_space(target.parent, _converted_size(source, quantization), f"converting {name}", "KHULASA_CT2_DIR")
     if on_progress:
         on_progress(f"Converting {name} to CTranslate2 {quantization} (once; cached in {target})")
     BOARD.start(role, name, "convert", note=f"CTranslate2 {quantization}")
     partial = target.with_name(target.name + f".partial-{os.getpid()}")
     try:
         shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)  # a read-only folder fails here, before the long load of the checkpoint
         _converter(str(source)).convert(str(partial), quantization=quantization, force=True)
         for extra in ("tokenizer_config.json", "special_tokens_map.json"):
             if (source / extra).exists():
@@ -91,7 +97,11 @@ def converted_folder(name: str, quantization: str, on_progress: Callable[[str], 
         partial.rename(target)
     except BaseException as error:
         shutil.rmtree(partial, ignore_errors=True)
-        BOARD.finish(role, failed=str(error) or type(error).__name__)
+        stored = isinstance(error, OSError) and storage_problem(error, target.parent, "KHULASA_CT2_DIR",
+                                                                f"converting {name}")
+        BOARD.finish(role, failed=str(stored or error) or type(error).__name__)
+        if stored:
+            raise stored from error
         raise
     BOARD.finish(role)
     return target

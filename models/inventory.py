@@ -10,11 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models import ct2, hub
+from models.checkpoint import missing_files
 from models.loading import looks_like_path
 
 
 @dataclass(frozen=True)
 class ModelStatus:
+    """`cached`: the folder holds every file the model needs; otherwise `missing` names those it lacks (a
+    snapshot cut short, or a local folder that is not a complete model)."""
+
     role: str
     name: str
     cached: bool
@@ -22,23 +26,27 @@ class ModelStatus:
     revision: str = ""
     bytes_on_disk: int = 0
     converted: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    local: bool = False
 
 
 def model_status(role: str, name: str) -> ModelStatus:
     """The model `name` (Hub id or folder) as it stands on disk."""
     local = Path(name).expanduser()
+    converted = tuple(str(path) for path in ct2.converted_copies(name))
     if local.is_dir():
         folder: Path | None = local
         revision = "local folder"
     elif looks_like_path(name):
         folder, revision = None, ""
     else:
-        folder = hub.cached_snapshot(name)
+        folder = hub.snapshot_folder(name)
         revision = folder.name if folder else ""
     if folder is None:
-        return ModelStatus(role, name, False, converted=tuple(str(path) for path in ct2.converted_copies(name)))
-    return ModelStatus(role, name, True, str(folder), revision, folder_size(folder),
-                       tuple(str(path) for path in ct2.converted_copies(name)))
+        return ModelStatus(role, name, False, converted=converted, local=local.is_dir())
+    missing = tuple(missing_files(folder))
+    return ModelStatus(role, name, not missing, str(folder), revision, folder_size(folder), converted, missing,
+                       local=local.is_dir())
 
 
 def folder_size(folder: Path) -> int:
@@ -48,6 +56,11 @@ def folder_size(folder: Path) -> int:
 
 def describe_status(status: ModelStatus) -> str:
     """One line per model for `cli.py models status`."""
+    if status.missing:
+        fix = ("it is not a complete model" if status.local else
+               "run python cli.py models download to complete it")
+        return (f"{status.role}: {status.name}: incomplete, {', '.join(status.missing)} missing in "
+                f"{status.folder}; {fix}")
     if not status.cached:
         return f"{status.role}: {status.name}: not downloaded"
     line = (f"{status.role}: {status.name}: cached, revision {status.revision}, "

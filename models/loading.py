@@ -21,6 +21,8 @@ from typing import Any, TypeVar
 from core.errors import ModelUnavailable
 from core.settings import VARIABLES
 from models import hub
+from models.checkpoint import kind_problem, missing_files, read_config
+from models.problems import LoadProblem, not_a_model, not_downloaded, wrong_kind
 
 log = logging.getLogger("khulasa.models")
 T = TypeVar("T")
@@ -108,12 +110,6 @@ TOKENIZERS = {
 }
 
 
-def read_config(folder: Path) -> dict:
-    """A checkpoint's `config.json` as a dict (empty when it has none)."""
-    path = Path(folder) / "config.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-
-
 def load_tokenizer(folder: Path):
     """The checkpoint's own tokenizer, the class `AutoTokenizer` would choose; for the model types of the three
     roles it is loaded without `AutoTokenizer`, so that CTranslate2 runs without torch in the process."""
@@ -135,21 +131,37 @@ def load_tokenizer(folder: Path):
 
 def model_folder(role: str, name: str) -> Path:
     """The local folder of a model: `name` itself when it is a folder, else the cached Hub snapshot, downloaded
-    first (only the files needed, with progress on `models.progress.BOARD`) when it is not cached yet.
+    first (only the files needed, with progress on `models.progress.BOARD`) when it is not cached yet or lacks a
+    file. Raises a `LoadProblem` when the folder is not a complete model or not the kind `role` needs.
 
     Loaders are always handed this folder, never the Hub id, so a cached model is read without any request to
     the Hub (no model-info, commit or safetensors-conversion calls from transformers).
     """
     folder = Path(name).expanduser()
     if folder.is_dir():
-        return folder
-    if looks_like_path(name):
-        raise OSError(f"there is no folder at {folder}")
+        missing = missing_files(folder)
+        if missing:
+            raise not_a_model(role, folder, missing)
+    elif looks_like_path(name):
+        raise LoadProblem(f"there is no folder at {folder}",
+                          f"Set {VARIABLES[role]} to an existing folder that holds the model, or to a Hub id.")
+    else:
+        folder = _hub_folder(role, name)
+    problem = kind_problem(role, read_config(folder))
+    if problem:
+        raise wrong_kind(role, problem)
+    return folder
+
+
+def _hub_folder(role: str, name: str) -> Path:
     cached = hub.cached_snapshot(name)
     if cached is not None:
         return cached
     if hub.offline():
-        raise OSError("it is not in the local Hugging Face cache and HF_HUB_OFFLINE forbids downloading it")
+        partial = hub.snapshot_folder(name)
+        held = f"its cached copy in {partial} lacks {', '.join(missing_files(partial))}" if partial else \
+            "it is not in the local Hugging Face cache"
+        raise not_downloaded(role, f"{held} and HF_HUB_OFFLINE forbids downloading it")
     with _downloading.setdefault(name, threading.Lock()):  # one download per model, however many sessions ask
         return hub.cached_snapshot(name) or hub.download(role, name)
 
@@ -162,7 +174,8 @@ def looks_like_path(name: str) -> bool:
 def load_once(role: str, name: str, key: tuple, build: Callable[[], T]) -> T:
     """Build the model for `(role, name, *key)` the first time it is asked for; reuse it afterwards.
 
-    Any failure becomes a `ModelUnavailable` naming the model and the variable that chooses it.
+    Any failure becomes a `ModelUnavailable` naming the model, the cause and what fixes it: a `LoadProblem`'s
+    own remedy, else the advice to replace the copy of the model.
     """
     cache_key = (role, name, *key)
     with _loading:
@@ -175,11 +188,21 @@ def load_once(role: str, name: str, key: tuple, build: Callable[[], T]) -> T:
         except ModelUnavailable:
             raise
         except Exception as error:  # noqa: BLE001 - every load failure is reported the same way
-            raise ModelUnavailable(role, name, VARIABLES[role], _reason(error)) from error
+            raise ModelUnavailable(role, name, VARIABLES[role], _reason(error), _remedy(role, name, error)) \
+                from error
         LOAD_COUNTS[role] = LOAD_COUNTS.get(role, 0) + 1
         log.info("loaded %s model %s (load #%d)", role, name, LOAD_COUNTS[role])
         _loaded[cache_key] = model
         return model
+
+
+def _remedy(role: str, name: str, error: Exception) -> str:
+    if isinstance(error, LoadProblem):
+        return error.remedy
+    if Path(name).expanduser().is_dir():
+        return f"Check that the folder holds a working copy of the model, or set {VARIABLES[role]} to another one."
+    return (f"Its cached copy may be damaged: delete {hub.repo_storage(name)} and run python cli.py models "
+            f"download again, or set {VARIABLES[role]} to a local folder that holds the model.")
 
 
 def _reason(error: Exception) -> str:

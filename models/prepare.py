@@ -27,7 +27,7 @@ def model_revisions(settings: Settings) -> dict[str, str]:
 def revision(name: str) -> str:
     """The checkpoint's revision without touching the network; empty when this machine does not hold it."""
     if Path(name).expanduser().is_dir():
-        return ct2.checkpoint_folder(name)[1]
+        return ct2.fingerprint(Path(name).expanduser())
     if looks_like_path(name):
         return ""  # a folder that is not here: loading it reports that
     snapshot = hub.cached_snapshot(name)

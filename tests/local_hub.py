@@ -19,9 +19,13 @@ import ssl
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+import pytest
 
 from core.settings import DEFAULT_NER, DEFAULT_SUMMARIZER, DEFAULT_TRANSLATOR
 
@@ -51,7 +55,9 @@ class Repo:
         return self.files[name] if name in self.files else b"\0" * self.decoys[name]
 
     def etag(self, name: str) -> str:
-        return hashlib.sha256(name.encode() + (self.files.get(name) or b"decoy")).hexdigest()
+        """As on the Hub: an LFS file's sha256, else the 40-hex git blob id (both name the cache's blob)."""
+        digest = hashlib.sha256 if self.size(name) >= LARGE else hashlib.sha1
+        return digest(name.encode() + (self.files.get(name) or b"decoy")).hexdigest()
 
     def names(self) -> list[str]:
         return sorted([*self.files, *self.decoys])
@@ -210,3 +216,23 @@ def new_user_env(folder: Path, endpoint: str, **extra: str) -> dict[str, str]:
                KHULASA_CT2_DIR=str(folder / "ct2"), KHULASA_DEVICE="cpu", KHULASA_THREADS="1",
                KHULASA_DB=str(folder / "history.sqlite3"), HF_HUB_DISABLE_TELEMETRY="1", **extra)
     return env
+
+
+@contextmanager
+def tmpfs(folder: Path, size_kb: int) -> Iterator[Path]:
+    """A small disk of its own at `folder` (a tmpfs of `size_kb` KiB) while the block runs; the test is skipped
+    where mounting is not allowed (it needs root)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(folder)],
+                             capture_output=True, text=True)
+    if mounted.returncode:
+        pytest.skip(f"a small tmpfs cannot be mounted here ({mounted.stderr.strip()})")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "--lazy", str(folder)], check=True)
+
+
+def remount(folder: Path, mode: str) -> None:
+    """Make the tmpfs at `folder` read-only (`mode="ro"`) or writable again (`"rw"`)."""
+    subprocess.run(["mount", "-o", f"remount,{mode}", str(folder)], check=True)

@@ -4,6 +4,7 @@ abandoned conversions, and what happens when no model loads."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -67,9 +68,11 @@ def test_the_progress_board_counts_every_byte_across_threads() -> None:
     assert board.active() == ()
 
 
-def test_missing_disk_space_is_said_in_megabytes(tmp_path: Path) -> None:
-    with pytest.raises(OSError, match=r"needs .* MB free .* free \d[\d,]* MB and try again"):
-        hub.require_space(tmp_path / "not-yet", 10**18, "converting a model")
+def test_missing_disk_space_is_said_with_the_amount_and_the_setting_that_moves_the_folder(tmp_path: Path) -> None:
+    with pytest.raises(OSError, match=r"needs 1,000,000,000.0 GB free .* only [\d,.]+ [GM]B are free") as error:
+        hub.require_space(tmp_path / "not-yet", 10**18, "converting a model", "KHULASA_CT2_DIR")
+    assert re.match(r"Free [\d,.]+ GB on that disk, or set KHULASA_CT2_DIR .* to a folder on a disk with more room",
+                    error.value.remedy)
 
 
 def test_an_abandoned_conversion_is_cleaned_and_a_live_one_kept(tmp_path: Path) -> None:

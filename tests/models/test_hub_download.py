@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from core.settings import DEFAULT_SUMMARIZER, DEFAULT_TRANSLATOR
-from tests.local_hub import COMMITS, DECOYS, ROLES, LocalHub, default_repos, make_certificate
+from tests.local_hub import COMMITS, DECOYS, ROLES, LocalHub, default_repos, make_certificate, remount, tmpfs
 from tests.local_hub import new_user_env as hub_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,3 +115,78 @@ def test_the_https_proxy_variable_is_honoured(tiny_model_dirs, tmp_path: Path) -
         assert result.returncode == 0, result.stderr.decode()
         assert ("CONNECT", "hub.test:443") in hub.requests
         assert f"{DEFAULT_TRANSLATOR}/pytorch_model.bin" in hub.downloads()
+
+
+def _snapshot(env: dict[str, str], repo_id: str) -> Path:
+    storage = Path(env["HF_HOME"]) / "hub" / ("models--" + repo_id.replace("/", "--"))
+    return storage / "snapshots" / (storage / "refs" / "main").read_text().strip()
+
+
+def test_a_snapshot_missing_a_tokenizer_file_is_reported_and_completed_by_the_next_download(
+        tiny_model_dirs, tmp_path: Path) -> None:
+    """Issue 19: a snapshot with weights but no `source.spm` passed for complete, was never repaired and failed
+    with "expected str, bytes or os.PathLike object, not NoneType"."""
+    with LocalHub(default_repos(tiny_model_dirs)) as hub:
+        env = hub_env(tmp_path, hub.url, **_only_the_translator(tiny_model_dirs))
+        assert cli("models", "download", env=env).returncode == 0
+        link = _snapshot(env, DEFAULT_TRANSLATOR) / "source.spm"
+        link.resolve().unlink()  # the file never arrived: neither its blob nor its link is there
+        link.unlink()
+
+        status = cli("models", "status", env=env).stdout.decode()
+        line = next(line for line in status.splitlines() if DEFAULT_TRANSLATOR in line)
+        assert "incomplete, source.spm missing" in line and "models download" in line
+
+        offline = cli("analyze", str(SEED), env={**env, "HF_HUB_OFFLINE": "1"})
+        assert offline.returncode == 4
+        assert "lacks source.spm" in offline.stderr.decode() and "NoneType" not in offline.stderr.decode()
+
+        hub.reset()
+        repaired = cli("models", "download", env=env)
+        assert repaired.returncode == 0, repaired.stderr.decode()
+        assert hub.downloads() == [f"{DEFAULT_TRANSLATOR}/source.spm"]  # only what was missing
+        assert f"{DEFAULT_TRANSLATOR}: cached, revision" in repaired.stdout.decode()
+
+
+def test_an_interrupted_download_completes_on_a_disk_with_room_for_the_model_but_not_its_leftovers(
+        tiny_model_dirs, tmp_path: Path) -> None:
+    """A run killed midway leaves a partial file that huggingface_hub never reads again: it is removed, so the
+    download fits on a disk with room for the model alone (the disk check used to ask for the whole model on
+    top of it, and counting it as fetched would let the download fill the disk)."""
+    repos = default_repos(tiny_model_dirs)
+    repo = repos[DEFAULT_TRANSLATOR]
+    total = sum(len(body) for body in repo.files.values())
+    weights = repo.files["pytorch_model.bin"]
+    fetched = len(weights) * 6 // 10
+    # Room for the whole model plus its seven files' last pages, but not for the whole model beside the part
+    # already fetched.
+    assert fetched > 100 * 1024
+    with tmpfs(tmp_path / "hf", (total + 96 * 1024) // 1024) as home, LocalHub(repos) as hub:
+        blobs = home / "hub" / "models--Helsinki-NLP--opus-mt-ar-en" / "blobs"
+        blobs.mkdir(parents=True)
+        partial = blobs / f"{repo.etag('pytorch_model.bin')}.0a1b2c3d.incomplete"  # as huggingface_hub names it
+        partial.write_bytes(weights[:fetched])
+        result = cli("models", "download", env=hub_env(tmp_path, hub.url, **_only_the_translator(tiny_model_dirs)))
+        assert result.returncode == 0, result.stderr.decode()
+        cached = next(home.glob("hub/models--Helsinki-NLP--opus-mt-ar-en/snapshots/*/pytorch_model.bin"))
+        assert cached.read_bytes() == weights and not partial.exists()
+
+
+def test_a_read_only_cache_names_the_folder_setting_that_fixes_it(tiny_model_dirs, tmp_path: Path) -> None:
+    """Nothing to download into → HF_HOME; models cached but nowhere to convert them → KHULASA_CT2_DIR; never
+    the advice to connect to the internet."""
+    with tmpfs(tmp_path / "hf", 128 * 1024) as home, LocalHub(default_repos(tiny_model_dirs)) as hub:
+        env = hub_env(tmp_path, hub.url, **_only_the_translator(tiny_model_dirs))
+        remount(home, "ro")
+        download = cli("models", "download", env=env).stderr.decode()
+        assert "cannot be written" in download and "Set HF_HOME" in download
+        assert "Connect to the internet" not in download and "Traceback" not in download
+
+        remount(home, "rw")
+        assert cli("models", "download", env=env).returncode == 0  # converted into KHULASA_CT2_DIR
+        remount(home, "ro")
+        env.pop("KHULASA_CT2_DIR")  # conversions now go to <HF_HOME>/khulasa-ct2, on the read-only disk
+        convert = cli("models", "download", env={**env, "HF_HUB_OFFLINE": "1"})
+        stderr = convert.stderr.decode()
+        assert convert.returncode == 4 and "Set KHULASA_CT2_DIR" in stderr and str(home / "khulasa-ct2") in stderr
+        assert "Connect to the internet" not in stderr and "Traceback" not in stderr
