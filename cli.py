@@ -10,11 +10,13 @@
 or an `--out` file that cannot be written (refused before any work);
 3 not Arabic (unless `--force`); 4 a model could not be loaded.
 
-`batch` analyses every .txt, .docx, .html/.htm and .pdf file in the folder SRC and writes, into the `--out`
-folder, one Markdown export and one JSON analysis per article (named after the article's file), `index.md`,
-`khulasa-batch.zip` (the same files) and `manifest.jsonl`, with a progress line per file on stderr. A rerun skips
-the articles the manifest lists as done with the same bytes and models. With `--ray` (or `KHULASA_RAY_ADDRESS`)
-the articles are analysed on Ray Data: a local Ray, or the cluster at ADDRESS (`documents/ray_batch.py`).
+`batch` analyses every .txt, .docx, .html/.htm and .pdf file in the folder SRC and its subfolders (hidden ones
+left out) and writes, into the `--out` folder, one Markdown export and one JSON analysis per article (named after
+its path inside SRC), `index.md`, `khulasa-batch.zip` (the same files) and `manifest.jsonl`, with a progress line
+per file on stderr. A rerun skips the articles the manifest lists as done with the same bytes and models, and the
+failures the same bytes would repeat (`documents/archive.py` says which; `--force` retries every failure). With
+`--ray` (or `KHULASA_RAY_ADDRESS`) the articles are analysed on Ray Data: a local Ray, or the cluster at ADDRESS
+(`documents/ray_batch.py`).
 Exit codes: 0 every file analysed; 1 some failed (`index.md` says why); 2 SRC holds no such file; 4 a model
 could not be loaded; 5 Ray is not installed or its cluster cannot be reached. Each failure prints one line on
 stderr, never a traceback.
