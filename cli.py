@@ -12,11 +12,13 @@ or an `--out` file that cannot be written (refused before any work);
 3 not Arabic (unless `--force`); 4 a model could not be loaded; 6 a partial result: a stage failed (or its model
 wrote nothing), the rest is printed and each problem is one line on stderr; 1 an unexpected failure (one line).
 
-`batch` analyses every .txt, .docx, .html/.htm and .pdf file in the folder SRC and writes, into the `--out`
-folder, one Markdown export and one JSON analysis per article (named after the article's file), `index.md`,
-`khulasa-batch.zip` (the same files) and `manifest.jsonl`, with a progress line per file on stderr. A rerun skips
-the articles the manifest lists as done with the same bytes and models. With `--ray` (or `KHULASA_RAY_ADDRESS`)
-the articles are analysed on Ray Data: a local Ray, or the cluster at ADDRESS (`documents/ray_batch.py`).
+`batch` analyses every .txt, .docx, .html/.htm and .pdf file in the folder SRC and its subfolders (hidden ones
+left out) and writes, into the `--out` folder, one Markdown export and one JSON analysis per article (named after
+its path inside SRC), `index.md`, `khulasa-batch.zip` (the same files) and `manifest.jsonl`, with a progress line
+per file on stderr. A rerun skips the articles the manifest lists as done with the same bytes and models, and the
+failures the same bytes would repeat (`documents/archive.py` says which; `--force` retries every failure). With
+`--ray` (or `KHULASA_RAY_ADDRESS`) the articles are analysed on Ray Data: a local Ray, or the cluster at ADDRESS
+(`documents/ray_batch.py`).
 Exit codes: 0 every file analysed; 1 some failed (`index.md` says why); 2 SRC holds no such file; 4 a model
 could not be loaded; 5 Ray is not installed or its cluster cannot be reached. Each failure prints one line on
 stderr, never a traceback.
@@ -41,11 +43,13 @@ import argparse
 import hashlib
 import json
 import logging
+import math
 import os
 import sys
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 
 from analysis.checks import recheck
 from analysis.pipeline import Options, analyze, check_input, check_language, load_models
@@ -53,11 +57,11 @@ from arabic.language import describe, is_mixed
 from core.errors import InputError, KhulasaError
 from core.settings import TRANSLATION_MODES, Settings, SettingsError
 from core.types import Analysis
-from documents.archive import Archive, Pending, content_hash
+from documents.archive import Archive, Pending, article_name, content_hash
 from documents.batch import BatchItem, analyze_source, read_bytes
 from documents.export import to_markdown
 from documents.glossary import read_glossary, to_csv
-from documents.readers import KINDS, read_document
+from documents.readers import KINDS, read_file, regular_size
 from documents.serialize import from_json, to_json
 from models.inventory import describe_status, model_status
 from models.prepare import convert_ahead, model_revisions
@@ -66,14 +70,16 @@ from models.progress import Printer
 
 def read_article(path: str, max_chars: int) -> str:
     """The article's text from a file or stdin (`-`). Documents go through their reader; anything else is text,
-    decoded strictly as UTF-8 (a BOM is dropped) or as UTF-16 when it starts with a UTF-16 byte-order mark."""
+    decoded strictly as UTF-8 (a BOM is dropped) or as UTF-16 when it starts with a UTF-16 byte-order mark.
+    No more than the size limit plus one byte is read (`read_file`), before any model loads."""
+    if path == "-":
+        return read_file("stdin", sys.stdin.buffer, max_chars=max_chars, kind="txt").text
+    kind = None if Path(path).suffix.lower() in KINDS else "txt"
     try:
-        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        with open(path, "rb") as file:
+            return read_file(Path(path).name, file, max_chars=max_chars, kind=kind, size=regular_size(file)).text
     except OSError as error:
         raise InputError(f"Cannot read {path}: {error.strerror or error}.") from None
-    name = "stdin" if path == "-" else Path(path).name
-    kind = None if path != "-" and Path(path).suffix.lower() in KINDS else "txt"
-    return read_document(name, raw, max_chars=max_chars, kind=kind).text
 
 
 def check_out(path: str) -> Path:
@@ -140,16 +146,17 @@ def run(args: argparse.Namespace) -> tuple[str, Analysis]:
 def run_batch(args: argparse.Namespace) -> int:
     settings = read_settings(args)
     address = args.ray if args.ray is not None else os.environ.get("KHULASA_RAY_ADDRESS", "").strip() or None
-    paths = list_articles(Path(args.dir))
+    articles = list_articles(Path(args.dir))
     generated, options = datetime.now(UTC), read_options(args, settings)
     # A changed glossary changes the English: the articles done with another one are done again.
     glossary = {"glossary": hashlib.sha256(to_csv(options.glossary).encode()).hexdigest()[:12]} \
         if options.glossary else {}
-    archive = Archive(Path(args.out), model_revisions(settings) | glossary)
+    archive = Archive(Path(args.out), model_revisions(settings) | glossary, max_chars=settings.max_chars,
+                      force=args.force)
     try:
-        pending = archive.plan(paths)
+        pending = archive.plan(articles.items())
         if skipped := archive.skipped:
-            print(f"{skipped} of {len(paths)} files already done or failed for good (same bytes and models); "
+            print(f"{skipped} of {len(articles)} files already done or failed for good (same bytes and models); "
                   "skipping them",
                   file=sys.stderr)
         if pending and address is not None:
@@ -160,22 +167,29 @@ def run_batch(args: argparse.Namespace) -> int:
             analyze_on_ray(pending, archive, settings, options, ray_options, generated, _print_progress)
         elif pending:
             analyze_here(pending, archive, settings, options, generated)
-        analysed, total = archive.finish([path.name for path in paths], generated)
+        analysed, total = archive.finish(list(articles), generated)
     finally:
         archive.close()
     print(f"{analysed} of {total} files analysed; results in {args.out}", file=sys.stderr)
     return 0 if analysed == total else 1
 
 
-def list_articles(folder: Path) -> list[Path]:
-    """The folder's articles (.txt, .docx, .html/.htm, .pdf), sorted by name; hidden files are left out."""
+def list_articles(folder: Path) -> dict[str, Path]:
+    """The articles (.txt, .docx, .html/.htm, .pdf) in the folder and its subfolders, by name (`article_name`:
+    the path inside the folder), sorted; hidden files and folders are left out, symbolic links to folders are
+    not followed."""
     if not folder.is_dir():
         raise InputError(f"{folder} is not a folder: give the folder that holds the articles.")
-    paths = sorted(path for path in folder.iterdir()
-                   if path.is_file() and path.suffix.lower() in KINDS and not path.name.startswith("."))
-    if not paths:
+    articles = {}
+    for root, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in files:
+            path = Path(root, name)
+            if not name.startswith(".") and path.suffix.lower() in KINDS and path.is_file():
+                articles[article_name(path.relative_to(folder))] = path
+    if not articles:
         raise InputError(f"{folder} holds no .txt, .docx, .html, .htm or .pdf files to analyse.")
-    return paths
+    return dict(sorted(articles.items()))
 
 
 def analyze_here(pending: list[Pending], archive: Archive, settings: Settings, options: Options,
@@ -184,7 +198,7 @@ def analyze_here(pending: list[Pending], archive: Archive, settings: Settings, o
     models = _load_with_progress(settings)
     for done, article in enumerate(pending, start=1):
         try:
-            data = read_bytes(article.path)
+            data = read_bytes(article.path, settings.max_chars, article.name)
         except InputError as error:
             item, sha256 = BatchItem(article.name, error=str(error)), article.sha256
         else:
@@ -257,14 +271,37 @@ def _print_progress(done: int, total: int, item: BatchItem) -> None:
     print(f"[{done}/{total}] {item.name}: {outcome}", file=sys.stderr, flush=True)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its refusals (a bad option value, a missing argument) as one line, exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def _positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"must be a positive whole number, not {value!r}")
     return int(value)
 
 
+def _count(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"must be a whole number, 0 or more, not {value!r}")
+    return int(value)
+
+
+def _gigabytes(value: str) -> float:
+    try:
+        amount = float(value)
+    except ValueError:
+        amount = math.nan
+    if not 0 < amount < math.inf:
+        raise argparse.ArgumentTypeError(f"must be a positive number of GB, not {value!r}")
+    return amount
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="cli.py", description="Summarise, translate and tag Arabic articles.")
+    parser = _Parser(prog="cli.py", description="Summarise, translate and tag Arabic articles.")
     commands = parser.add_subparsers(dest="command", required=True)
     analyze_parser = commands.add_parser("analyze", help="analyse one article (PATH, or - for stdin)")
     analyze_parser.add_argument("path", metavar="PATH")
@@ -298,8 +335,8 @@ def main(argv: list[str] | None = None) -> int:
     ray_group.add_argument("--actors", type=_positive, metavar="N", help="model-holding actors (default: as many "
                            "as the cluster's CPUs allow)")
     ray_group.add_argument("--cpus-per-actor", type=_positive, default=1, metavar="N", help="default 1")
-    ray_group.add_argument("--memory-per-actor", type=float, default=3.0, metavar="GB", help="default 3")
-    ray_group.add_argument("--retries", type=int, default=2, metavar="N",
+    ray_group.add_argument("--memory-per-actor", type=_gigabytes, default=3.0, metavar="GB", help="default 3")
+    ray_group.add_argument("--retries", type=_count, default=2, metavar="N",
                            help="times an article is retried after its worker died (default 2)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
