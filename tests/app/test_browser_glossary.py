@@ -1,6 +1,6 @@
-"""The glossary panel in a real Chromium: an uploaded file's terms appear in the sidebar's table and are still there
-after a reload, and Markdown in the file (aimed at a loopback server that counts requests) is shown as text and
-fetches nothing."""
+"""The glossary panel in a real Chromium: an uploaded file's terms appear in the sidebar's table, are still there
+after a reload and download as a CSV that reads back to them, and Markdown in the file (aimed at a loopback server
+that counts requests) is shown as text and fetches nothing."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from documents.glossary import read_glossary
 from history.store import History
 from tests.browser import (
     ROWS_IN_VIEW,
@@ -63,8 +64,8 @@ def glossary_file(base: str) -> bytes:
     return "\n".join(rows).encode()
 
 
-def test_uploaded_terms_appear_survive_a_reload_and_markdown_in_them_is_text(
-    server: Server, db: Path, loopback: tuple[str, list[str]]
+def test_uploaded_terms_appear_survive_a_reload_download_as_csv_and_markdown_in_them_is_text(
+    server: Server, db: Path, loopback: tuple[str, list[str]], tmp_path: Path
 ) -> None:
     base, requests = loopback
     with chromium() as browser, open_session(browser, server.url) as session:
@@ -80,6 +81,12 @@ def test_uploaded_terms_appear_survive_a_reload_and_markdown_in_them_is_text(
         page.reload()
         page.locator(".st-key-glossary-table-0").wait_for(timeout=60_000)
         assert table_rows(page) == [["Arabic", "English"], *TERMS]
+        with page.expect_download() as download_info:
+            page.locator(".st-key-glossary-download").get_by_role("button", name="Download CSV").click()
+        saved = tmp_path / download_info.value.suggested_filename
+        download_info.value.save_as(saved)
+        glossary, problems = read_glossary(saved.name, saved.read_bytes())
+        assert [[term.arabic, term.english] for term in glossary.terms] == TERMS and problems == []
         assert not session.dialogs
     assert not [url for url in session.requests if url.startswith(base)]
     assert requests == []
