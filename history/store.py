@@ -1,4 +1,5 @@
-"""The local history: finished analyses saved in a SQLite file, listed, searched, reopened and deleted.
+"""The local history: finished analyses saved in a SQLite file, listed, searched, reopened and deleted, and the
+desk's newsroom glossary kept beside them.
 
 Every call opens its own connection, so the app's sessions (threads) and the CLI may share one file; WAL mode
 lets readers run beside a writer and `busy_timeout` makes writers wait for each other instead of failing.
@@ -18,8 +19,9 @@ from pathlib import Path
 
 from arabic.search import SNIPPET_WIDTH, fold, folding, snippet, terms
 from core.errors import HistoryError
-from core.types import Analysis, Check
+from core.types import Analysis, Check, Glossary
 from documents.export import title_of
+from documents.glossary import from_csv, to_csv
 from documents.serialize import from_json, to_json
 
 BUSY_TIMEOUT_MS = 10_000
@@ -116,6 +118,21 @@ class History:
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return bool(deleted)
 
+    def glossary(self) -> Glossary | None:
+        """The newsroom glossary saved on this computer, or None when none was ever saved (an empty one was
+        cleared by the desk, and is kept as a choice)."""
+        with self._connect() as db:
+            saved = dict(db.execute("SELECT name, value FROM settings WHERE name IN ('glossary', 'glossary-name')")
+                         .fetchall())
+        return from_csv(saved["glossary"], saved.get("glossary-name", "")) if "glossary" in saved else None
+
+    def save_glossary(self, glossary: Glossary) -> None:
+        """Keep `glossary` (its terms as `to_csv` writes them, and its name) for every session and the next start,
+        in place of the one saved before."""
+        with self._connect() as db, _transaction(db):
+            db.executemany("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)",
+                           (("glossary", to_csv(glossary)), ("glossary-name", glossary.name)))
+
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         try:
@@ -166,7 +183,8 @@ def _search_key(title: str, source: str | None, text: str) -> str:
 
 
 def _v3_settings(db: sqlite3.Connection) -> None:
-    """Facts about the file itself, e.g. which folding its search copies were made with."""
+    """Facts about the file itself, e.g. which folding its search copies were made with, and the desk's own
+    settings kept with the history, e.g. its glossary."""
     db.execute("CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 

@@ -87,7 +87,7 @@ def test_all_panels_are_present(analysed: AppTest) -> None:
     assert html_of(analysed, "khulasa-legend")
     assert html_of(analysed, "khulasa-summary")
     assert html_of(analysed, "khulasa-translation")
-    assert len(analysed.dataframe) == 1
+    assert len(analysed.main.dataframe) == 1  # the sidebar holds the glossary's table
     assert analysed.download_button(key="export-download").label == "Download Markdown"
 
 
