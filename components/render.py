@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
-from analysis.checks import SENTENCE, SUMMARY_EN, in_english, place_of
+from analysis.checks import SENTENCE, SUMMARY_EN, in_english
 from components.highlight import ARABIC_FONTS, escape_html
 from core.types import Analysis, Check, Sentence, Summary
 
@@ -52,9 +52,6 @@ TPL_REASONS_ROW = (
 TPL_SUMMARY_REASONS = '<p class="khulasa-reasons" dir="ltr">{reasons}</p>'
 TPL_REASON = '<span class="reason{state}">{sign} <span dir="auto">{text}</span>: {detail}</span>'
 TPL_MARK = '<mark class="khulasa-check{state}" title="{detail}">{text}</mark>'
-TPL_FINDING = (
-    '<div class="khulasa-finding{state}" dir="ltr"><b>{place}</b> · <span dir="auto">{text}</span> · {detail}</div>'
-)
 OPEN_SIGN, CHECKED_SIGN = "⚠", "✓"
 TPL_SUMMARY = '<div class="khulasa-summary">{blocks}</div>'
 TPL_SUMMARY_AR = f'<p class="ar" dir="rtl" lang="ar" style="{TPL_ARABIC_STYLE};font-size:1.1em">{{text}}</p>'
@@ -92,12 +89,6 @@ def render_summary(summary: Summary, checks: Sequence[Check] = ()) -> str:
     if checks:
         blocks.append(TPL_SUMMARY_REASONS.format(reasons=_reasons(checks)))
     return TPL_STYLE + TPL_SUMMARY.format(blocks="".join(blocks))
-
-
-def render_finding(check: Check) -> str:
-    """One finding on a line, for the "Check before publishing" box: where, what, and why."""
-    return TPL_STYLE + TPL_FINDING.format(state=_state(check), place=escape_html(place_of(check)),
-                                          text=escape_html(check.text), detail=escape_html(check.detail))
 
 
 def render_note(text: str) -> str:
