@@ -99,7 +99,14 @@ def test_out_of_range_or_overlapping_spans_are_listed_but_not_marked() -> None:
     broken = (replace(MISSING, start=0, end=999), replace(ADDED, start=2, end=5), ADDED)
     page = parsed(render_translation(two_sentences(broken)))
     assert page.marks == [("khulasa-check", "220")]
-    assert page.blocks[-1].count("⚠") == 3
+    assert page.blocks[-1] == ("⚠ 2200: not in the translation"
+                               "⚠ 220, 220: in the translation, not in the Arabic sentence")
+
+
+def test_findings_with_one_reason_share_one_line_of_reasons_per_mark() -> None:
+    many = tuple(replace(MISSING, text=str(2200 + n), checked=n == 2) for n in range(4))
+    page = parsed(render_translation(two_sentences(many)))
+    assert page.blocks[-1] == "⚠ 2200, 2201, 2203: not in the translation✓ 2202: not in the translation"
 
 
 def test_hostile_findings_and_text_are_shown_literally() -> None:
