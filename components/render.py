@@ -12,12 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
-from analysis.checks import SENTENCE, SUMMARY_EN, in_english, place_of
+from analysis.checks import SENTENCE, SUMMARY_EN, in_english
 from components.highlight import ARABIC_FONTS, escape_html
 from core.types import Analysis, Check, Sentence, Summary
 
 PENDING = "…"
 
+TPL_ARABIC_STYLE = f"text-align:right;font-family:{ARABIC_FONTS};line-height:1.9"
+TPL_ENGLISH_STYLE = "text-align:left"
+# The aligned view of a long article has thousands of cells: their look is set once here, not on every cell.
 TPL_STYLE = (
     "<style>"
     ".khulasa-translation{width:100%;border-collapse:collapse;table-layout:fixed}"
@@ -34,27 +37,25 @@ TPL_STYLE = (
     ".khulasa-reasons{font-size:0.85rem;color:#a34700;margin:0 0 0.6em 0}"
     ".khulasa-reasons .checked{color:#2b8a3e}"
     ".khulasa-reasons .reason{display:block}"
+    f".khulasa-translation td.ar{{{TPL_ARABIC_STYLE}}}"
+    f".khulasa-translation td.en{{{TPL_ENGLISH_STYLE}}}"
     "</style>"
 )
-TPL_ARABIC_STYLE = f"text-align:right;font-family:{ARABIC_FONTS};line-height:1.9"
-TPL_ENGLISH_STYLE = "text-align:left"
 TPL_TABLE = '<table class="khulasa-translation" dir="ltr">{paragraphs}</table>'
 TPL_PARAGRAPH = '<tbody class="paragraph">{rows}</tbody>'
 TPL_ROW = (
     '<tr class="sentence" data-sentence="{index}">'
-    f'<td class="ar{{flag}}" dir="rtl" lang="ar" style="{TPL_ARABIC_STYLE}">{{arabic}}</td>'
-    f'<td class="en{{state}}{{flag}}" dir="ltr" lang="en" style="{TPL_ENGLISH_STYLE}">{{english}}</td>'
+    '<td class="ar{flag}" dir="rtl" lang="ar">{arabic}</td>'
+    '<td class="en{state}{flag}" dir="ltr" lang="en">{english}</td>'
     "</tr>"
 )
 TPL_REASONS_ROW = (
     '<tr class="khulasa-reasons" data-sentence-checks="{index}"><td colspan="2" dir="ltr">{reasons}</td></tr>'
 )
 TPL_SUMMARY_REASONS = '<p class="khulasa-reasons" dir="ltr">{reasons}</p>'
-TPL_REASON = '<span class="reason{state}">{sign} <span dir="auto">{text}</span>: {detail}</span>'
+TPL_REASON = '<span class="reason{state}">{sign} {texts}: {detail}</span>'
+TPL_REASON_TEXT = '<span dir="auto">{text}</span>'
 TPL_MARK = '<mark class="khulasa-check{state}" title="{detail}">{text}</mark>'
-TPL_FINDING = (
-    '<div class="khulasa-finding{state}" dir="ltr"><b>{place}</b> · <span dir="auto">{text}</span> · {detail}</div>'
-)
 OPEN_SIGN, CHECKED_SIGN = "⚠", "✓"
 TPL_SUMMARY = '<div class="khulasa-summary">{blocks}</div>'
 TPL_SUMMARY_AR = f'<p class="ar" dir="rtl" lang="ar" style="{TPL_ARABIC_STYLE};font-size:1.1em">{{text}}</p>'
@@ -92,12 +93,6 @@ def render_summary(summary: Summary, checks: Sequence[Check] = ()) -> str:
     if checks:
         blocks.append(TPL_SUMMARY_REASONS.format(reasons=_reasons(checks)))
     return TPL_STYLE + TPL_SUMMARY.format(blocks="".join(blocks))
-
-
-def render_finding(check: Check) -> str:
-    """One finding on a line, for the "Check before publishing" box: where, what, and why."""
-    return TPL_STYLE + TPL_FINDING.format(state=_state(check), place=escape_html(place_of(check)),
-                                          text=escape_html(check.text), detail=escape_html(check.detail))
 
 
 def render_note(text: str) -> str:
@@ -138,9 +133,14 @@ def _marked(text: str, checks: Sequence[Check]) -> str:
 
 
 def _reasons(checks: Sequence[Check]) -> str:
-    return "".join(TPL_REASON.format(state=_state(check), sign=CHECKED_SIGN if check.checked else OPEN_SIGN,
-                                     text=escape_html(check.text), detail=escape_html(check.detail))
-                   for check in checks)
+    """One line per reason and mark, listing the numbers and names it holds: "⚠ 1991, 2200: not in the
+    translation" (a long sentence can hold dozens of findings with the same reason)."""
+    lines: dict[tuple[bool, str], list[str]] = {}
+    for check in checks:
+        lines.setdefault((check.checked, check.detail), []).append(TPL_REASON_TEXT.format(text=escape_html(check.text)))
+    return "".join(TPL_REASON.format(state=" checked" if checked else "", sign=CHECKED_SIGN if checked else OPEN_SIGN,
+                                     texts=", ".join(texts), detail=escape_html(detail))
+                   for (checked, detail), texts in lines.items())
 
 
 def _state(check: Check) -> str:
