@@ -302,7 +302,7 @@ def _key_summary(sentences: tuple[Sentence, ...], models: Models, settings: Sett
     with _timed(timings, "summarize"):
         chosen = key_sentences(sentences, options.key_sentences)
     detail = f"{len(chosen)} of {len(sentences)} sentences, quoted verbatim, ranked by {METHOD}"
-    if options.summary_kind != KEY_SENTENCES:
+    if options.summary_kind != KEY_SENTENCES or settings.summarizer_off:  # standing in for the summarizer
         detail += ("; the summarizer is switched off (KHULASA_SUMMARIZER=none)" if settings.summarizer_off
                    else "; the summarizer could not be loaded")
     return Summary(" ".join(sentences[index].text.strip() for index in chosen), "", KEY_SENTENCES, detail, chosen)
