@@ -1,7 +1,9 @@
 """Khulasa on the command line.
 
     python cli.py analyze PATH [--format json|md] [--out FILE] [--force] [--translation fast|best]
-    python cli.py batch SRC --out DIR [--force] [--translation fast|best] [--ray [ADDRESS]] [--actors N]
+                                   [--summary abstractive|key-sentences] [--key-sentences N]
+    python cli.py batch SRC --out DIR [--force] [--translation fast|best] [--summary abstractive|key-sentences]
+                                         [--key-sentences N] [--ray [ADDRESS]] [--actors N]
                                          [--cpus-per-actor N] [--memory-per-actor GB] [--retries N]
     python cli.py models download|status [--translation fast|best]
     python cli.py check FILE.json [--article TEXT_FILE]
@@ -33,7 +35,9 @@ text (one line on stderr).
 stderr, so the desk can then work offline (the translator of `--translation`, fast unless asked: the best one is
 fetched only when chosen); `models status` lists each model, both translators included: cached or not, its
 revision, its size on disk and its converted copies. `--translation best` on `analyze` or `batch` translates with
-`KHULASA_TRANSLATOR_BEST` (`Helsinki-NLP/opus-mt-tc-big-ar-en`).
+`KHULASA_TRANSLATOR_BEST` (`Helsinki-NLP/opus-mt-tc-big-ar-en`). `--summary key-sentences` on `analyze` or
+`batch` summarises with the article's key sentences, quoted verbatim (`--key-sentences N` of them; default 3, or
+about a fifth of a long article) instead of mT5's abstractive summary.
 Exit code 4 when a model cannot be downloaded or loaded.
 """
 
@@ -113,11 +117,14 @@ PARTIAL = 6  # `analyze` printed a result with a part missing
 
 
 def read_options(args: argparse.Namespace, settings: Settings) -> Options:
-    """`--force`, and the glossary of `--glossary` (else `KHULASA_GLOSSARY`): an unreadable file stops the command;
-    each unusable row is one warning line on stderr and the other rows are used."""
+    """`--force`, the summary kind of `--summary` and `--key-sentences`, and the glossary of `--glossary` (else
+    `KHULASA_GLOSSARY`): an unreadable file stops the command; each unusable row is one warning line on stderr
+    and the other rows are used."""
+    kind = (getattr(args, "summary", None) or "abstractive").replace("-", "_")
+    options = Options(force=args.force, summary_kind=kind, key_sentences=getattr(args, "key_sentences", None))
     path = getattr(args, "glossary", None) or settings.glossary
     if not path:
-        return Options(force=args.force)
+        return options
     try:
         data = Path(path).expanduser().read_bytes()
     except OSError as error:
@@ -125,7 +132,7 @@ def read_options(args: argparse.Namespace, settings: Settings) -> Options:
     glossary, problems = read_glossary(Path(path).name, data)
     for problem in problems:
         print(f"warning: glossary {Path(path).name} {problem}; that row is not used", file=sys.stderr)
-    return Options(force=args.force, glossary=glossary)
+    return replace(options, glossary=glossary)
 
 
 def run(args: argparse.Namespace) -> tuple[str, Analysis]:
@@ -151,7 +158,10 @@ def run_batch(args: argparse.Namespace) -> int:
     # A changed glossary changes the English: the articles done with another one are done again.
     glossary = {"glossary": hashlib.sha256(to_csv(options.glossary).encode()).hexdigest()[:12]} \
         if options.glossary else {}
-    archive = Archive(Path(args.out), model_revisions(settings) | glossary, max_chars=settings.max_chars,
+    # So does another summary kind: the articles summarised the other way are done again.
+    kind = {"summary": f"{options.summary_kind}:{options.key_sentences or 'default'}"} \
+        if options.summary_kind != "abstractive" else {}
+    archive = Archive(Path(args.out), model_revisions(settings) | glossary | kind, max_chars=settings.max_chars,
                       force=args.force)
     try:
         pending = archive.plan(articles.items())
@@ -314,12 +324,21 @@ def main(argv: list[str] | None = None) -> int:
     glossary = {"metavar": "FILE", "help": "a newsroom glossary (TSV or CSV of Arabic term, English; default "
                 "KHULASA_GLOSSARY): its English replaces the model's rendering, or a finding says where it could not"}
     analyze_parser.add_argument("--glossary", **glossary)
+    summary = {"choices": ("abstractive", "key-sentences"), "default": "abstractive",
+               "help": "abstractive (mT5 writes it) or key-sentences (the article's most central sentences, quoted "
+                       "verbatim); default abstractive"}
+    count = {"type": _positive, "metavar": "N", "help": "how many key sentences (default 3, or about a fifth of a "
+             "long article)"}
+    analyze_parser.add_argument("--summary", **summary)
+    analyze_parser.add_argument("--key-sentences", **count)
     batch_parser = commands.add_parser("batch", help="analyse every article in a folder")
     batch_parser.add_argument("dir", metavar="SRC", help="the folder that holds the articles")
     batch_parser.add_argument("--out", metavar="DIR", required=True, help="folder for the exports, index and zip")
     batch_parser.add_argument("--force", action="store_true", help="analyse even texts that are not Arabic")
     batch_parser.add_argument("--translation", **translation)
     batch_parser.add_argument("--glossary", **glossary)
+    batch_parser.add_argument("--summary", **summary)
+    batch_parser.add_argument("--key-sentences", **count)
     models_parser = commands.add_parser("models", help="download the models, or list what is on this machine")
     models_parser.add_argument("action", choices=("download", "status"))
     models_parser.add_argument("--translation", choices=TRANSLATION_MODES,

@@ -111,5 +111,5 @@ def desk(analysis: Analysis, *, key: str) -> tuple[str, ...]:
     return labels
 
 
-def _summary_options(options: Options) -> tuple[int, int]:
-    return options.summary_tokens, options.summary_beams
+def _summary_options(options: Options) -> tuple[int | None, int | None, str, int | None]:
+    return options.summary_tokens, options.summary_beams, options.summary_kind, options.key_sentences

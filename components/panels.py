@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from components.highlight import LABEL_NAMES, render_entities, render_legend
-from components.render import render_note, render_summary, render_translation
+from components.render import render_key_sentences, render_note, render_summary, render_translation
 from components.widget_text import literal
 from core.types import STAGES, Analysis
 from documents.export import export_filename, to_markdown
@@ -82,12 +82,17 @@ def entities_note(analysis: Analysis) -> str:
 
 
 def summary_panel(analysis: Analysis) -> None:
-    """The Arabic summary and its English translation, or a note while it is being written (whenever in the
-    analysis that happens), or what failed."""
-    if stage_problem(analysis, "summary"):
+    """The Arabic summary and its English translation (or the key sentences, each over its translation), or a
+    note while it is being written (whenever in the analysis that happens), or what failed."""
+    failed = stage_problem(analysis, "summary")
+    summary = analysis.summary
+    if summary is not None and summary.quoted:  # key sentences, asked for or standing in for the summarizer
+        st.html(render_key_sentences(analysis))
+        stage_problem(analysis, "summary_en")
+    elif failed:
         return
-    if analysis.summary is not None and analysis.summary.ar.strip():
-        st.html(render_summary(analysis.summary, analysis.checks))
+    elif summary is not None and summary.ar.strip():
+        st.html(render_summary(summary, analysis.checks))
         stage_problem(analysis, "summary_en")
     elif analysis.stage != "done":
         st.caption("The summary is being written…")

@@ -61,6 +61,9 @@ TPL_SUMMARY = '<div class="khulasa-summary">{blocks}</div>'
 TPL_SUMMARY_AR = f'<p class="ar" dir="rtl" lang="ar" style="{TPL_ARABIC_STYLE};font-size:1.1em">{{text}}</p>'
 TPL_SUMMARY_EN = f'<p class="en" dir="ltr" lang="en" style="{TPL_ENGLISH_STYLE}">{{text}}</p>'
 TPL_NOTE = '<p class="khulasa-note" dir="ltr">{text}</p>'
+TPL_KEY_SENTENCES = '<ol class="khulasa-summary khulasa-key-sentences" dir="ltr">{items}</ol>'
+TPL_KEY_SENTENCE = '<li value="{number}" data-sentence="{index}">{blocks}</li>'
+KEY_SENTENCES_NOTE = "Key sentences, quoted verbatim from the article (numbered as in it)"
 
 
 def render_translation(analysis: Analysis) -> str:
@@ -93,6 +96,29 @@ def render_summary(summary: Summary, checks: Sequence[Check] = ()) -> str:
     if checks:
         blocks.append(TPL_SUMMARY_REASONS.format(reasons=_reasons(checks)))
     return TPL_STYLE + TPL_SUMMARY.format(blocks="".join(blocks))
+
+
+def render_key_sentences(analysis: Analysis) -> str:
+    """The key sentences, numbered as in the article, each Arabic sentence over its translation with the
+    sentence's findings marked, under a note saying they are quoted; then how they were chosen."""
+    checks: dict[int, list[Check]] = {}
+    for check in analysis.checks:
+        if check.where == SENTENCE:
+            checks.setdefault(check.index, []).append(check)
+    items = []
+    for index in analysis.summary.sentences:
+        sentence, found = analysis.sentences[index], checks.get(index, ())
+        arabic = [replace(c, start=c.start - sentence.start, end=c.end - sentence.start) for c in found
+                  if not in_english(c)]
+        english = sentence.translation.strip()
+        lead = len(sentence.translation) - len(sentence.translation.lstrip())
+        translated = [replace(c, start=c.start - lead, end=c.end - lead) for c in found if in_english(c)]
+        blocks = TPL_SUMMARY_AR.format(text=_marked(sentence.text, arabic))
+        if english:
+            blocks += TPL_SUMMARY_EN.format(text=_marked(english, translated))
+        items.append(TPL_KEY_SENTENCE.format(number=index + 1, index=index, blocks=blocks))
+    note = TPL_NOTE.format(text=escape_html(f"{KEY_SENTENCES_NOTE}: {analysis.summary.detail}."))
+    return TPL_STYLE + note + TPL_KEY_SENTENCES.format(items="".join(items))
 
 
 def render_note(text: str) -> str:

@@ -49,15 +49,29 @@ class EntityGroup:
     english: str = ""
 
 
+# The summary kinds a user may ask for, and the strategy a key-sentence summary records.
+SUMMARY_KINDS = ("abstractive", "key_sentences")
+KEY_SENTENCES = "key_sentences"
+
+
 @dataclass(frozen=True)
 class Summary:
-    """The abstractive summary in Arabic, its English translation, and the strategy that produced it:
-    `strategy` is exactly "single" or "sections" (see `models.summarize`); `detail` says it in words."""
+    """The summary in Arabic, its English translation, and the strategy that produced it: `strategy` is exactly
+    "single" or "sections" for the abstractive summary (see `models.summarize`), or "key_sentences" for the
+    article's most central sentences quoted verbatim (`analysis.key_sentences`): then `sentences` holds their
+    indices in article order, `ar` their texts and `en` their translations, each joined by a space. `detail` says
+    how it was made, in words."""
 
     ar: str
     en: str
     strategy: str
     detail: str = ""
+    sentences: tuple[int, ...] = ()
+
+    @property
+    def quoted(self) -> bool:
+        """Key sentences: quoted from the article, not written by a model."""
+        return self.strategy == KEY_SENTENCES
 
 
 @dataclass(frozen=True)

@@ -202,11 +202,27 @@ def _summary_section(analysis: Analysis) -> Iterator[str]:
         reason = "see Notes" if analysis.problems else "none was produced for this article"
         yield f"_No summary ({reason})._"
         return
-    yield from (block for block in (escape_markdown(summary.ar), escape_markdown(summary.en)) if block)
+    if summary.quoted:
+        yield from _key_sentences(analysis)
+    else:
+        yield "_Abstractive summary, written by the summarizer model._"
+        yield from (block for block in (escape_markdown(summary.ar), escape_markdown(summary.en)) if block)
     if analysis.problem("summary_en"):
         yield "_No English summary (see Notes)._"
     how = f"{summary.strategy}: {summary.detail}" if summary.detail else summary.strategy
     yield f"_Strategy: {escape_markdown(how, inline=True)}_"
+
+
+def _key_sentences(analysis: Analysis) -> Iterator[str]:
+    """Key sentences (quoted verbatim): each one numbered as in the article, its translation under it."""
+    yield "_Key sentences (quoted verbatim from the article, in its order)._"
+    items = []
+    for index in analysis.summary.sentences:
+        sentence = analysis.sentences[index]
+        items.append(f"- **Sentence {index + 1}** · {escape_markdown(sentence.text, inline=True)}")
+        if sentence.translation.strip():
+            items.append(f"  - {escape_markdown(sentence.translation, inline=True)}")
+    yield "\n".join(items)
 
 
 def _entities_section(analysis: Analysis) -> Iterator[str]:

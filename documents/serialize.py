@@ -23,7 +23,9 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
     """`{"language", "paragraphs", "sentences", "summary", "entities", "groups", "models", "timings_ms", "problems",
     "checks", "glossary"}`; each check is `{"kind", "where", "index", "start", "end", "text", "detail", "checked"}`;
     each problem is its one line, which names the stage it concerns ("Summary: …"), so `from_json` gets the stage
-    back; each glossary term applied is `{"arabic", "english", "line"}`."""
+    back; each glossary term applied is `{"arabic", "english", "line"}`. The summary is `{"ar", "en", "strategy",
+    "detail", "sentences"}`: `sentences` are the indices of the key sentences (strategy "key_sentences"), else
+    empty."""
     summary = analysis.summary
     return {
         "language": {"code": analysis.language.code, "probability": analysis.language.probability,
@@ -31,7 +33,7 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
         "paragraphs": [list(paragraph) for paragraph in analysis.paragraphs],
         "sentences": [asdict(sentence) for sentence in analysis.sentences],
         "summary": ({"ar": summary.ar, "en": summary.en, "strategy": summary.strategy,
-                     "detail": summary.detail} if summary else None),
+                     "detail": summary.detail, "sentences": list(summary.sentences)} if summary else None),
         "entities": [
             {"text": e.text, "label": e.label, "start": e.start, "end": e.end, "score": float(e.score),
              "group": e.group}
@@ -66,6 +68,8 @@ def from_json(data: dict[str, Any], text: str) -> Analysis:
 
 
 def _summary(data: dict[str, Any]) -> Summary:
-    """Histories written before `detail` existed hold "single: …" / "sections: …" prose in `strategy`."""
+    """Histories written before `detail` existed hold "single: …" / "sections: …" prose in `strategy`; those
+    written before key sentences have no `sentences`."""
     strategy, _, detail = data["strategy"].partition(": ")
-    return Summary(data["ar"], data["en"], strategy, data.get("detail", detail))
+    return Summary(data["ar"], data["en"], strategy, data.get("detail", detail),
+                   tuple(int(index) for index in data.get("sentences", ())))
