@@ -100,3 +100,8 @@ def _graph(bags: Sequence[Counter[str]], threshold: float) -> numpy.ndarray:
     degrees = links.sum(axis=1)
     degrees[degrees == 0] = 1
     return links / degrees[:, None]
+
+
+def quoted_english(sentences: Sequence[Sentence], chosen: Sequence[int]) -> str:
+    """The English of a key-sentence summary: the chosen sentences' translations, joined (no model call)."""
+    return " ".join(sentences[index].translation.strip() for index in chosen if sentences[index].translation.strip())

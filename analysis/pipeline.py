@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from analysis.checks import find_checks
 from analysis.glossary import gloss_analysis
-from analysis.key_sentences import METHOD, key_sentences
+from analysis.key_sentences import METHOD, key_sentences, quoted_english
 from arabic.grouping import group_entities
 from arabic.language import detect_language, require_arabic
 from arabic.segment import segment
@@ -313,9 +313,7 @@ def _english(analysis: Analysis, models: Models) -> Analysis:
     sentences is their translations, with no model call."""
     summary, groups = analysis.summary, analysis.groups
     if summary and summary.quoted:
-        summary = replace(summary, en=" ".join(analysis.sentences[index].translation.strip()
-                                               for index in summary.sentences
-                                               if analysis.sentences[index].translation.strip()))
+        summary = replace(summary, en=quoted_english(analysis.sentences, summary.sentences))
     arabic = [summary.ar] if summary and summary.ar and not summary.quoted else []
     if not models.translator or not (arabic or groups):
         return replace(analysis, summary=summary)
