@@ -75,7 +75,8 @@ def test_uploaded_terms_appear_survive_a_reload_download_as_csv_and_markdown_in_
         page.locator(".st-key-glossary-table-1").wait_for(timeout=60_000)
         assert table_rows(page) == [["Arabic", "English"], *TERMS]
         warning = re.sub(r"\s+", " ", page.locator(WARNING).first.inner_text())
-        assert f"line 2: '![i]({base}/image.png) [l]({base}/link)' holds no Arabic letters." in warning
+        assert f"line 2: '![i]({base}/image.png) [l]({base}/link)' holds no Arabic letters." in \
+            warning.replace("\u2060", "")  # word joiners keep addresses from becoming links
         assert [[term.arabic, term.english] for term in History(db).glossary().terms] == TERMS
 
         page.reload()
