@@ -18,12 +18,27 @@ class Language:
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence (or window-sized piece of a run-on sentence): `text == article[start:end]`."""
+    """One sentence (or window-sized piece of a run-on sentence): `text == article[start:end]`.
+
+    `confidence` is the translator's own: the mean log-probability per output token of the beam that wrote the
+    machine's translation (None where no model translated it, and in histories written before it existed).
+    `edited` says a person wrote `translation` by hand, `chosen` that they chose it among the translator's
+    alternatives; either way `machine` keeps the machine's translation ("" while it is the translation).
+    """
 
     start: int
     end: int
     text: str
     translation: str = ""
+    confidence: float | None = None
+    edited: bool = False
+    chosen: bool = False
+    machine: str = ""
+
+    @property
+    def changed(self) -> bool:
+        """The translation is no longer the machine's: edited by hand or chosen among the alternatives."""
+        return self.edited or self.chosen
 
 
 @dataclass(frozen=True)
@@ -52,12 +67,17 @@ class EntityGroup:
 @dataclass(frozen=True)
 class Summary:
     """The abstractive summary in Arabic, its English translation, and the strategy that produced it:
-    `strategy` is exactly "single" or "sections" (see `models.summarize`); `detail` says it in words."""
+    `strategy` is exactly "single" or "sections" (see `models.summarize`); `detail` says it in words.
+    `ar_edited`/`en_edited` say a person rewrote that part; `ar_machine`/`en_machine` then keep the machine's."""
 
     ar: str
     en: str
     strategy: str
     detail: str = ""
+    ar_edited: bool = False
+    en_edited: bool = False
+    ar_machine: str = ""
+    en_machine: str = ""
 
 
 @dataclass(frozen=True)
