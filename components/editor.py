@@ -39,7 +39,7 @@ const page = window.parent.document;
 if (!page.khulasaEscape) {
   page.khulasaEscape = true;
   page.addEventListener("keydown", event => {
-    if (event.key !== "Escape" || !event.target.closest(".st-key-%(key)s-form")) return;
+    if (event.key !== "Escape" || !event.target.closest("[data-testid=stForm]")) return;
     const discard = page.querySelector(".st-key-%(key)s-discard button");
     if (discard) { event.preventDefault(); discard.click(); }
   }, true);
