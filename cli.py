@@ -1,7 +1,7 @@
 """Khulasa on the command line.
 
     python cli.py analyze PATH [--format json|md] [--out FILE] [--force] [--translation fast|best]
-                                   [--summary abstractive|key-sentences] [--key-sentences N]
+                                   [--summary abstractive|key-sentences] [--key-sentences N] [--alternatives N]
     python cli.py batch SRC --out DIR [--force] [--translation fast|best] [--summary abstractive|key-sentences]
                                          [--key-sentences N] [--ray [ADDRESS]] [--actors N]
                                          [--cpus-per-actor N] [--memory-per-actor GB] [--retries N]
@@ -11,6 +11,9 @@
 `analyze` reads one article: a .txt, .docx, .html/.htm or .pdf file, any other file as UTF-8 text, or stdin
 (`-`). Exit codes: 0 success; 2 unusable input (empty, not UTF-8, over the size limit, an unreadable document)
 or an `--out` file that cannot be written (refused before any work);
+Each sentence of the JSON carries the translator's `confidence` (the mean log-probability per output token of its
+beam, 0 is certain); `--alternatives N` adds to each sentence `alternatives`, the translator's N best other
+translations (`[{"text", "confidence"}]`, from one more beam search per sentence, so only when asked).
 3 not Arabic (unless `--force`); 4 a model could not be loaded; 6 a partial result: a stage failed (or its model
 wrote nothing), the rest is printed and each problem is one line on stderr; 1 an unexpected failure (one line).
 
@@ -70,6 +73,7 @@ from documents.serialize import from_json, to_json
 from models.inventory import describe_status, model_status
 from models.prepare import convert_ahead, model_revisions
 from models.progress import Printer
+from models.translate import Scored, Translator
 
 
 def read_article(path: str, max_chars: int) -> str:
@@ -147,7 +151,17 @@ def run(args: argparse.Namespace) -> tuple[str, Analysis]:
     analysis = analyze(text, models, settings, options)
     if args.format == "md":
         return to_markdown(analysis), analysis
-    return json.dumps(to_json(analysis), ensure_ascii=False, indent=2) + "\n", analysis
+    data = to_json(analysis)
+    if args.alternatives and models.translator:
+        for sentence, found in zip(data["sentences"], alternatives_of(analysis, models.translator, args.alternatives)):
+            sentence["alternatives"] = [{"text": scored.text, "confidence": scored.confidence} for scored in found]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n", analysis
+
+
+def alternatives_of(analysis: Analysis, translator: Translator, count: int) -> list[list[Scored]]:
+    """Each sentence's `count` best other translations (none for a sentence no model translated)."""
+    return [translator.alternatives(sentence.text, count, besides=sentence.translation)
+            if sentence.confidence is not None else [] for sentence in analysis.sentences]
 
 
 def run_batch(args: argparse.Namespace) -> int:
@@ -331,6 +345,9 @@ def main(argv: list[str] | None = None) -> int:
              "long article)"}
     analyze_parser.add_argument("--summary", **summary)
     analyze_parser.add_argument("--key-sentences", **count)
+    analyze_parser.add_argument("--alternatives", type=_positive, metavar="N",
+                                help="add each sentence's N best other translations to the JSON (one more beam "
+                                "search per sentence)")
     batch_parser = commands.add_parser("batch", help="analyse every article in a folder")
     batch_parser.add_argument("dir", metavar="SRC", help="the folder that holds the articles")
     batch_parser.add_argument("--out", metavar="DIR", required=True, help="folder for the exports, index and zip")

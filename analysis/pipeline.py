@@ -30,7 +30,7 @@ from core.types import KEY_SENTENCES, Analysis, Check, Glossary, Language, Model
 from models.entities import EntityRecognizer, load_recognizer
 from models.seq2seq import load_seq2seq
 from models.summarize import Summarizer
-from models.translate import Translator
+from models.translate import Scored, Translator
 
 log = logging.getLogger("khulasa.pipeline")
 # The stage a model's absence costs; and what the summary stage says when the model wrote nothing.
@@ -148,7 +148,7 @@ def analyze_stream(text: str, models: Models, settings: Settings, options: Optio
     summary_stop = lambda: ended.is_set() or stop()  # noqa: E731 - the summary thread's own stop
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="khulasa-summary") if settings.overlap else None
     try:
-        found: dict[int, str] = {}
+        found: dict[int, Scored] = {}
         batches = _translated(translator, sentences, timings)
         with stages.attempt("translation"):
             found.update(next(batches, {}))
@@ -239,15 +239,15 @@ def _unexpected(error: Exception) -> str:
 
 
 def _translated(translator: Translator | None, sentences: tuple[Sentence, ...],
-                timings: dict[str, int]) -> Iterator[dict[int, str]]:
+                timings: dict[str, int]) -> Iterator[dict[int, Scored]]:
     """The translator's batches as `{sentence index: translation}`, timed into `timings["translate"]` (none
-    without a translator)."""
+    without a translator); a line no model saw has no confidence."""
     if not translator:
         return
     # A line of separators or invisible marks goes to no model: its "translation" is the line itself.
     wanted = [i for i, sentence in enumerate(sentences) if has_words(sentence.text)]
-    pending = {i: sentence.text for i, sentence in enumerate(sentences) if not has_words(sentence.text)}
-    stream = translator.stream([sentences[i].text for i in wanted])
+    pending = {i: Scored(sentence.text, None) for i, sentence in enumerate(sentences) if not has_words(sentence.text)}
+    stream = translator.stream_scored([sentences[i].text for i in wanted])
     while True:
         with _timed(timings, "translate"):
             batch = next(stream, None)
@@ -259,9 +259,10 @@ def _translated(translator: Translator | None, sentences: tuple[Sentence, ...],
         yield pending
 
 
-def _with_translations(analysis: Analysis, found: dict[int, str]) -> Analysis:
+def _with_translations(analysis: Analysis, found: dict[int, Scored]) -> Analysis:
     return replace(analysis, stage="translation", sentences=tuple(
-        replace(s, translation=found.get(i, "")) for i, s in enumerate(analysis.sentences)))
+        replace(s, translation=found[i].text, confidence=found[i].confidence) if i in found else s
+        for i, s in enumerate(analysis.sentences)))
 
 
 def analyze(text: str, models: Models, settings: Settings, options: Options = Options()) -> Analysis:

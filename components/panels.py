@@ -14,6 +14,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
+from analysis.edits import to_review
 from components.highlight import LABEL_NAMES, render_entities, render_legend
 from components.render import render_key_sentences, render_note, render_summary, render_translation
 from components.widget_text import literal
@@ -101,7 +102,8 @@ def summary_panel(analysis: Analysis) -> None:
 
 
 def translation_panel(analysis: Analysis) -> None:
-    """Each Arabic sentence beside its English translation, paragraph by paragraph."""
+    """Each Arabic sentence beside its English translation, paragraph by paragraph; once the analysis is done,
+    the sentences to review first are marked."""
     translated = sum(bool(sentence.translation.strip()) for sentence in analysis.sentences)
     failed = stage_problem(analysis, "translation")
     if failed and not translated:
@@ -112,7 +114,7 @@ def translation_panel(analysis: Analysis) -> None:
     progress = ""
     if translated < len(analysis.sentences) and not failed:
         progress = render_note(f"Translated {translated} of {len(analysis.sentences)} sentences…")
-    st.html(progress + render_translation(analysis))
+    st.html(progress + render_translation(analysis, to_review(analysis) if analysis.stage == "done" else ()))
 
 
 def entity_table(analysis: Analysis, *, labels: Collection[str], key: str) -> None:

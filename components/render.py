@@ -9,7 +9,7 @@ marks add no text, so each cell's text is still the sentence or translation itse
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import replace
 
 from analysis.checks import SENTENCE, SUMMARY_EN, in_english
@@ -39,6 +39,13 @@ TPL_STYLE = (
     ".khulasa-reasons .reason{display:block}"
     f".khulasa-translation td.ar{{{TPL_ARABIC_STYLE}}}"
     f".khulasa-translation td.en{{{TPL_ENGLISH_STYLE}}}"
+    ".khulasa-translation td.en.review{box-shadow:inset 3px 0 0 #e03131}"
+    ".khulasa-translation td.en.review::after{content:' · review first';color:#c92a2a;font-size:0.8em}"
+    ".khulasa-translation td.en.edited{box-shadow:inset 3px 0 0 #1971c2}"
+    ".khulasa-translation td.en.edited::after{content:' · edited';color:#1864ab;font-size:0.8em}"
+    ".khulasa-translation td.en.chosen{box-shadow:inset 3px 0 0 #2f9e44}"
+    ".khulasa-translation td.en.chosen::after{content:' · chosen';color:#2b8a3e;font-size:0.8em}"
+    ".khulasa-machine{color:#6b6b6b;margin:0}"
     "</style>"
 )
 TPL_TABLE = '<table class="khulasa-translation" dir="ltr">{paragraphs}</table>'
@@ -46,7 +53,7 @@ TPL_PARAGRAPH = '<tbody class="paragraph">{rows}</tbody>'
 TPL_ROW = (
     '<tr class="sentence" data-sentence="{index}">'
     '<td class="ar{flag}" dir="rtl" lang="ar">{arabic}</td>'
-    '<td class="en{state}{flag}" dir="ltr" lang="en">{english}</td>'
+    '<td class="en{state}{flag}{mark}" dir="ltr" lang="en"{title}>{english}</td>'
     "</tr>"
 )
 TPL_REASONS_ROW = (
@@ -64,21 +71,25 @@ TPL_NOTE = '<p class="khulasa-note" dir="ltr">{text}</p>'
 TPL_KEY_SENTENCES = '<ol class="khulasa-summary khulasa-key-sentences" dir="ltr">{items}</ol>'
 TPL_KEY_SENTENCE = '<li value="{number}" data-sentence="{index}">{blocks}</li>'
 KEY_SENTENCES_NOTE = "Key sentences, quoted verbatim from the article (numbered as in it)"
+TPL_MACHINE = '<p class="khulasa-machine" dir="{direction}">{text}</p>'
+TPL_CONFIDENCE = ' title="Translator confidence {confidence:.2f} (mean log-probability per token)"'
 
 
-def render_translation(analysis: Analysis) -> str:
+def render_translation(analysis: Analysis, review: Collection[int] = ()) -> str:
     """One table row per sentence, Arabic beside English, one `<tbody>` per paragraph.
 
     A sentence not translated yet shows `PENDING` in its English cell, so the table has one row per sentence
-    from the first snapshot on.
+    from the first snapshot on. The English cell of a sentence in `review` is marked "review first", of an edited
+    or chosen one "edited" or "chosen" (by style only: the cell's text stays the translation); its tooltip gives
+    the translator's confidence.
     """
     checks: dict[int, list[Check]] = {}
     for check in analysis.checks:
         if check.where == SENTENCE:
             checks.setdefault(check.index, []).append(check)
     paragraphs = "".join(
-        TPL_PARAGRAPH.format(rows="".join(_row(index, analysis.sentences[index], checks.get(index, ()))
-                                          for index in indices))
+        TPL_PARAGRAPH.format(rows="".join(_row(index, analysis.sentences[index], checks.get(index, ()),
+                                               index in review) for index in indices))
         for indices in _paragraph_indices(analysis)
     )
     return TPL_STYLE + TPL_TABLE.format(paragraphs=paragraphs)
@@ -126,7 +137,12 @@ def render_note(text: str) -> str:
     return TPL_STYLE + TPL_NOTE.format(text=escape_html(text))
 
 
-def _row(index: int, sentence: Sentence, checks: Sequence[Check]) -> str:
+def render_versions(machine: str, *, arabic: bool) -> str:
+    """The machine's text of an edited sentence or summary, shown beside the journalist's."""
+    return TPL_STYLE + TPL_MACHINE.format(direction="rtl" if arabic else "ltr", text=escape_html(machine))
+
+
+def _row(index: int, sentence: Sentence, checks: Sequence[Check], review: bool = False) -> str:
     """The sentence pair, its findings marked (the pair shaded while one is open), then a row of their reasons."""
     english = sentence.translation.strip()
     lead = len(sentence.translation) - len(sentence.translation.lstrip())
@@ -139,6 +155,8 @@ def _row(index: int, sentence: Sentence, checks: Sequence[Check]) -> str:
         english=_marked(english, translated) if english else escape_html(PENDING),
         state="" if english else " pending",
         flag=" flagged" if any(not check.checked for check in checks) else "",
+        mark=" edited" if sentence.edited else " chosen" if sentence.chosen else " review" if review else "",
+        title="" if sentence.confidence is None else TPL_CONFIDENCE.format(confidence=sentence.confidence),
     )
     return row + (TPL_REASONS_ROW.format(index=index, reasons=_reasons(checks)) if checks else "")
 

@@ -97,6 +97,25 @@ class History:
                        (json.dumps(to_json(analysis), ensure_ascii=False), entry_id))
         return analysis
 
+    def update(self, entry_id: int, analysis: Analysis) -> Analysis:
+        """Replace the saved analysis of an entry by `analysis` (the same article, its texts edited) and return it
+        as now saved: a finding marked checked in the file, even by another session since, stays marked where
+        `analysis` still has it. `KeyError` if there is no such entry; `ValueError` for another article's text."""
+        with self._connect() as db, _transaction(db):
+            row = db.execute("SELECT analysis, text FROM analyses WHERE id = ?", (entry_id,)).fetchone()
+            if row is None:
+                raise KeyError(f"No saved analysis has id {entry_id}.")
+            if row[1] != analysis.text:
+                raise ValueError(f"The saved analysis {entry_id} is of another article.")
+            marked = {replace(check, checked=False) for check in from_json(json.loads(row[0]), row[1]).checks
+                      if check.checked}
+            analysis = replace(analysis, checks=tuple(
+                replace(check, checked=True) if replace(check, checked=False) in marked else check
+                for check in analysis.checks))
+            db.execute("UPDATE analyses SET analysis = ? WHERE id = ?",
+                       (json.dumps(to_json(analysis), ensure_ascii=False), entry_id))
+        return analysis
+
     def list(self, query: str = "", limit: int = 50) -> list[HistoryEntry]:
         """The newest entries first; with a query, those whose title, source or text hold every word of it."""
         words = terms(query)

@@ -34,7 +34,10 @@ def test_json_has_every_documented_key(seed_json: dict) -> None:
     assert set(seed_json) >= {"language", "paragraphs", "sentences", "summary", "entities", "groups", "models",
                               "timings_ms", "problems", "checks"}
     assert seed_json["language"]["code"] == "ar" and 0 < seed_json["language"]["probability"] <= 1
-    assert set(seed_json["summary"]) == {"ar", "en", "strategy", "detail", "sentences"}
+    assert set(seed_json["summary"]) == {"ar", "en", "strategy", "detail", "sentences", "ar_edited", "en_edited",
+                                         "ar_machine", "en_machine"}
+    assert all(set(sentence) == {"start", "end", "text", "translation", "confidence", "edited", "chosen", "machine"}
+               for sentence in seed_json["sentences"])
     assert seed_json["summary"]["strategy"] in {"single", "sections"} and seed_json["summary"]["sentences"] == []
     assert set(seed_json["timings_ms"]) == {"load", "ner", "translate", "summarize", "check", "total"}
     assert set(seed_json["models"]) == {"translator", "summarizer", "ner", "engine", "translation"}
