@@ -11,6 +11,7 @@ import math
 from dataclasses import replace
 
 from analysis.checks import recheck
+from analysis.key_sentences import quoted_english
 from core.types import Analysis, Glossary, Sentence, Summary
 
 # A sentence whose translation scored below this mean log-probability per output token is marked for review,
@@ -93,9 +94,14 @@ def to_review(analysis: Analysis) -> frozenset[int]:
 
 
 def _with_sentence(analysis: Analysis, index: int, sentence: Sentence) -> Analysis:
+    """The analysis with sentence `index` replaced; a key-sentence summary that quotes it follows (its English is
+    the quoted sentences' translations), unless a person rewrote that English."""
     sentences = list(analysis.sentences)
     sentences[index] = sentence
-    return replace(analysis, sentences=tuple(sentences))
+    summary = analysis.summary
+    if summary and summary.quoted and index in summary.sentences and not summary.en_edited:
+        summary = replace(summary, en=quoted_english(sentences, summary.sentences))
+    return replace(analysis, sentences=tuple(sentences), summary=summary)
 
 
 def _rechecked(before: Analysis, after: Analysis, glossary: Glossary | None) -> Analysis:

@@ -71,7 +71,7 @@ def _results(options: Options, history: History | HistoryError, *, run_key: str,
         labels = desk(analysis, key=key)
         if view is None and finished is not None and analysis is finished.analysis:
             st.subheader("Edit")
-            editor(history, slot=slot, key="editor")
+            editor(history, slot=slot, key="editor", glossary=options.glossary)
             st.subheader("Entities")
             entity_table(analysis, labels=labels, key="table")
             st.subheader("Export")

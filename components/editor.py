@@ -28,7 +28,7 @@ from components.render import render_versions
 from components.resources import current_settings
 from components.widget_text import literal
 from core.errors import HistoryError, KhulasaError
-from core.types import Analysis, Finished
+from core.types import Analysis, Finished, Glossary
 from history.store import History
 from models.translate import ALTERNATIVES
 
@@ -47,8 +47,10 @@ if (!page.khulasaEscape) {
 </script>"""
 
 
-def editor(history: History | HistoryError, *, slot: str, key: str) -> None:
-    """The editor for the finished analysis in `st.session_state[slot]`."""
+def editor(history: History | HistoryError, *, slot: str, key: str, glossary: Glossary | None = None) -> None:
+    """The editor for the finished analysis in `st.session_state[slot]`; each edit finds the findings of the
+    newsroom's `glossary` (the sidebar's) again."""
+    st.session_state[f"{key}-glossary"] = glossary
     finished: Finished = st.session_state[slot]
     analysis = finished.analysis
     review = to_review(analysis)
@@ -143,13 +145,15 @@ def _ask_alternatives(slot: str, index: int, found_key: str, key: str) -> None:
 def _save(history: History | HistoryError, slot: str, target: int | str, box: str, key: str) -> None:
     text = st.session_state[box]
     if isinstance(target, str):
-        _apply(history, slot, key, lambda analysis: edit_summary(analysis, SUMMARY_PARTS[target][0], text))
+        _apply(history, slot, key, lambda analysis: edit_summary(analysis, SUMMARY_PARTS[target][0], text,
+                                                                              glossary=_glossary(key)))
     else:
-        _apply(history, slot, key, lambda analysis: edit_sentence(analysis, target, text))
+        _apply(history, slot, key, lambda analysis: edit_sentence(analysis, target, text, glossary=_glossary(key)))
 
 
 def _choose(history: History | HistoryError, slot: str, index: int, text: str, box: str, key: str) -> None:
-    _apply(history, slot, key, lambda analysis: edit_sentence(analysis, index, text, chosen=True))
+    _apply(history, slot, key, lambda analysis: edit_sentence(analysis, index, text, chosen=True,
+                                                                glossary=_glossary(key)))
     st.session_state[box] = st.session_state[slot].analysis.sentences[index].translation
 
 
@@ -159,10 +163,15 @@ def _discard(slot: str, target: int | str, box: str) -> None:
 
 def _restore(history: History | HistoryError, slot: str, target: int | str, box: str, key: str) -> None:
     if isinstance(target, str):
-        _apply(history, slot, key, lambda analysis: restore_summary(analysis, SUMMARY_PARTS[target][0]))
+        _apply(history, slot, key, lambda analysis: restore_summary(analysis, SUMMARY_PARTS[target][0],
+                                                                                 glossary=_glossary(key)))
     else:
-        _apply(history, slot, key, lambda analysis: restore_sentence(analysis, target))
+        _apply(history, slot, key, lambda analysis: restore_sentence(analysis, target, glossary=_glossary(key)))
     st.session_state[box] = _texts(st.session_state[slot].analysis, target)[0]
+
+
+def _glossary(key: str) -> Glossary | None:
+    return st.session_state.get(f"{key}-glossary")
 
 
 def _apply(history: History | HistoryError, slot: str, key: str, change: Callable[[Analysis], Analysis]) -> None:

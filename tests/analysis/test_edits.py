@@ -150,3 +150,18 @@ def test_cli_check_accepts_an_edited_json_and_keeps_the_edits(tmp_path: Path, ca
     assert out["sentences"] == data["sentences"]
     assert [(check["kind"], check["text"]) for check in out["checks"]] == [("number_missing", "2200"),
                                                                           ("number_added", "2,300")]
+
+
+def test_an_edit_of_a_key_sentence_is_in_the_quoted_summary_too() -> None:
+    from core.types import KEY_SENTENCES, Analysis, Language, ModelNames, Sentence, Summary
+
+    text = "وصل الوفد مساء الأحد. وأكدت تركيا دعمها."
+    first = text.index(".") + 1
+    sentences = (Sentence(0, first, text[:first], "The delegation arrived on Sunday."),
+                 Sentence(first + 1, len(text), text[first + 1:], "Turkey stressed its support."))
+    summary = Summary(sentences[1].text, sentences[1].translation, KEY_SENTENCES, "", (1,))
+    analysis = Analysis(text, Language("ar", 1.0), sentences, ((0, 1),), summary, (), (),
+                        ModelNames("t", "s", "n", "e"))
+    edited = edit_sentence(analysis, 1, "Türkiye stressed its support.")
+    assert edited.summary.en == "Türkiye stressed its support."
+    assert edit_sentence(analysis, 0, "The delegation came.").summary.en == summary.en
