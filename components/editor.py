@@ -34,16 +34,16 @@ from models.translate import ALTERNATIVES
 
 SUMMARY_PARTS = {"summary-en": ("en", "English summary"), "summary-ar": ("ar", "Arabic summary")}
 # Escape in the editor's text box presses its Discard button (the component's frame shares the page's origin).
+# Each drawing of this frame replaces the listener of the one before: a listener whose frame is gone never runs.
 ESCAPE_SCRIPT = """<script>
 const page = window.parent.document;
-if (!page.khulasaEscape) {
-  page.khulasaEscape = true;
-  page.addEventListener("keydown", event => {
-    if (event.key !== "Escape" || !event.target.closest("[data-testid=stForm]")) return;
-    const discard = page.querySelector(".st-key-%(key)s-discard button");
-    if (discard) { event.preventDefault(); discard.click(); }
-  }, true);
-}
+if (page.khulasaEscape) page.removeEventListener("keydown", page.khulasaEscape, true);
+page.khulasaEscape = event => {
+  if (event.key !== "Escape" || !event.target.closest("[data-testid=stForm]")) return;
+  const discard = page.querySelector(".st-key-%(key)s-discard button");
+  if (discard) { event.preventDefault(); discard.click(); }
+};
+page.addEventListener("keydown", page.khulasaEscape, true);
 </script>"""
 
 
@@ -58,14 +58,20 @@ def editor(history: History | HistoryError, *, slot: str, key: str, glossary: Gl
                *range(len(analysis.sentences))]
     if not targets:
         return
-    first = min(review) if review else targets[0]
+    # The selectbox is a new widget whenever its labels change (a sentence edited loses "review first"), and a
+    # new widget forgets its choice: the target is kept under a key of its own too.
     if st.session_state.get(f"{key}-target") not in targets:
-        st.session_state[f"{key}-target"] = first
+        kept = st.session_state.get(f"{key}-kept")
+        st.session_state[f"{key}-target"] = kept if kept in targets else min(review) if review else targets[0]
     target = st.selectbox("Edit", targets, key=f"{key}-target",
                           format_func=lambda item: _label(analysis, item, review))
+    st.session_state[f"{key}-kept"] = target
     current, machine, changed = _texts(analysis, target)
     scope = f"{key}-{finished.generated.timestamp():.0f}-{finished.entry}"  # another analysis: other boxes
-    box = f"{scope}-text-{target}"
+    # A box is drawn again under a new key after Discard, Restore or a choice: a box inside a form keeps what was
+    # typed in the browser however its state is set, so the new text needs a new widget.
+    version = f"{scope}-version"
+    box = f"{scope}-text-{target}-{st.session_state.setdefault(version, 0)}"
     if box not in st.session_state:
         st.session_state[box] = current
     if changed:
@@ -77,13 +83,13 @@ def editor(history: History | HistoryError, *, slot: str, key: str, glossary: Gl
         save.form_submit_button("Save", key=f"{key}-save", icon=":material/check:", type="primary",
                                 on_click=_save, args=(history, slot, target, box, key), width="stretch")
         discard.form_submit_button("Discard", key=f"{key}-discard", icon=":material/undo:", width="stretch",
-                                   on_click=_discard, args=(slot, target, box))
+                                   on_click=_renew, args=(version,))
         restore.form_submit_button("Restore the machine's", key=f"{key}-restore", icon=":material/history:",
                                    disabled=not changed, width="stretch",
-                                   on_click=_restore, args=(history, slot, target, box, key))
+                                   on_click=_restore, args=(history, slot, target, version, key))
     st.iframe(ESCAPE_SCRIPT % {"key": key}, height=1)
     if isinstance(target, int):
-        _alternatives(history, slot=slot, index=target, box=box, key=key, scope=scope)
+        _alternatives(history, slot=slot, index=target, version=version, key=key, scope=scope)
     if problem := st.session_state.pop(f"{key}-problem", None):
         st.warning(literal(problem), icon=":material/warning:")
 
@@ -109,7 +115,7 @@ def _texts(analysis: Analysis, target: int | str) -> tuple[str, str, bool]:
     return sentence.translation, machine_sentence(sentence), sentence.changed
 
 
-def _alternatives(history: History | HistoryError, *, slot: str, index: int, box: str, key: str,
+def _alternatives(history: History | HistoryError, *, slot: str, index: int, version: str, key: str,
                   scope: str) -> None:
     """The translator's alternatives for one sentence, computed only when asked, each a button that chooses it."""
     found_key = f"{scope}-alternatives-{index}"
@@ -124,7 +130,7 @@ def _alternatives(history: History | HistoryError, *, slot: str, index: int, box
     for number, text in enumerate(found):
         st.text(text)
         st.button(f"Choose alternative {number + 1}", key=f"{key}-choose-{number}", icon=":material/done:",
-                  on_click=_choose, args=(history, slot, index, text, box, key))
+                  on_click=_choose, args=(history, slot, index, text, version, key))
 
 
 def _ask_alternatives(slot: str, index: int, found_key: str, key: str) -> None:
@@ -151,23 +157,24 @@ def _save(history: History | HistoryError, slot: str, target: int | str, box: st
         _apply(history, slot, key, lambda analysis: edit_sentence(analysis, target, text, glossary=_glossary(key)))
 
 
-def _choose(history: History | HistoryError, slot: str, index: int, text: str, box: str, key: str) -> None:
+def _choose(history: History | HistoryError, slot: str, index: int, text: str, version: str, key: str) -> None:
     _apply(history, slot, key, lambda analysis: edit_sentence(analysis, index, text, chosen=True,
                                                                 glossary=_glossary(key)))
-    st.session_state[box] = st.session_state[slot].analysis.sentences[index].translation
+    _renew(version)
 
 
-def _discard(slot: str, target: int | str, box: str) -> None:
-    st.session_state[box] = _texts(st.session_state[slot].analysis, target)[0]
+def _renew(version: str) -> None:
+    """Draw the box again with the text now saved (Discard: what was typed is dropped)."""
+    st.session_state[version] += 1
 
 
-def _restore(history: History | HistoryError, slot: str, target: int | str, box: str, key: str) -> None:
+def _restore(history: History | HistoryError, slot: str, target: int | str, version: str, key: str) -> None:
     if isinstance(target, str):
         _apply(history, slot, key, lambda analysis: restore_summary(analysis, SUMMARY_PARTS[target][0],
                                                                                  glossary=_glossary(key)))
     else:
         _apply(history, slot, key, lambda analysis: restore_sentence(analysis, target, glossary=_glossary(key)))
-    st.session_state[box] = _texts(st.session_state[slot].analysis, target)[0]
+    _renew(version)
 
 
 def _glossary(key: str) -> Glossary | None:

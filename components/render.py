@@ -61,6 +61,7 @@ TPL_REASONS_ROW = (
 )
 TPL_SUMMARY_REASONS = '<p class="khulasa-reasons" dir="ltr">{reasons}</p>'
 TPL_REASON = '<span class="reason{state}">{sign} {texts}: {detail}</span>'
+TPL_REASON_ALONE = '<span class="reason{state}">{sign} {detail}</span>'  # a reason that names its number itself
 TPL_REASON_TEXT = '<span dir="auto">{text}</span>'
 TPL_MARK = '<mark class="khulasa-check{state}" title="{detail}">{text}</mark>'
 OPEN_SIGN, CHECKED_SIGN = "⚠", "✓"
@@ -181,10 +182,12 @@ def _reasons(checks: Sequence[Check]) -> str:
     translation" (a long sentence can hold dozens of findings with the same reason)."""
     lines: dict[tuple[bool, str], list[str]] = {}
     for check in checks:
-        lines.setdefault((check.checked, check.detail), []).append(TPL_REASON_TEXT.format(text=escape_html(check.text)))
-    return "".join(TPL_REASON.format(state=" checked" if checked else "", sign=CHECKED_SIGN if checked else OPEN_SIGN,
-                                     texts=", ".join(texts), detail=escape_html(detail))
-                   for (checked, detail), texts in lines.items())
+        text = "" if check.detail.startswith(check.text) else TPL_REASON_TEXT.format(text=escape_html(check.text))
+        lines.setdefault((check.checked, check.detail), []).append(text)
+    return "".join((TPL_REASON if any(texts) else TPL_REASON_ALONE).format(
+        state=" checked" if checked else "", sign=CHECKED_SIGN if checked else OPEN_SIGN,
+        texts=", ".join(text for text in texts if text), detail=escape_html(detail))
+        for (checked, detail), texts in lines.items())
 
 
 def _state(check: Check) -> str:

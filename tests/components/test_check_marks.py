@@ -109,6 +109,12 @@ def test_findings_with_one_reason_share_one_line_of_reasons_per_mark() -> None:
     assert page.blocks[-1] == "⚠ 2200, 2201, 2203: not in the translation✓ 2202: not in the translation"
 
 
+def test_a_reason_that_names_its_number_is_not_prefixed_with_it_again() -> None:
+    said = replace(MISSING, detail="2200; the translation has 220")
+    page = parsed(render_translation(two_sentences((said,))))
+    assert page.blocks[-1] == "⚠ 2200; the translation has 220"
+
+
 def test_hostile_findings_and_text_are_shown_literally() -> None:
     checks = tuple(Check("number_added", "sentence", 0, 0, len(payload), payload, payload) for payload in PAYLOADS)
     analysis = replace(two_sentences(checks), sentences=(Sentence(0, len(FIRST), FIRST, PAYLOADS[0]),
