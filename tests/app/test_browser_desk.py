@@ -11,10 +11,12 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from components.widget_text import WORD_JOINER
+from history.store import History
 from tests.browser import (
     ARTICLE_BOX,
     ERROR_PANEL,
@@ -53,8 +55,13 @@ def loopback() -> Iterator[tuple[str, list[str]]]:
 
 
 @pytest.fixture(scope="module")
-def server(tiny_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    env = {**os.environ, **tiny_env, "KHULASA_DB": str(tmp_path_factory.mktemp("history") / "history.sqlite3"),
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("history") / "history.sqlite3"
+
+
+@pytest.fixture(scope="module")
+def server(tiny_env: dict[str, str], db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    env = {**os.environ, **tiny_env, "KHULASA_DB": str(db),
            "KHULASA_SLOW_DOWN_MS": str(SLOW_DOWN_MS), "KHULASA_BATCH_TOKENS": "40", "KHULASA_MAX_CHARS": str(MAX_CHARS)}
     with streamlit_server(env, tmp_path_factory.mktemp("server") / "streamlit.log") as server:
         yield server
@@ -104,6 +111,21 @@ def test_cancel_stops_the_analysis_and_keeps_the_text(session: Session) -> None:
     assert page.locator(".khulasa-translation td.pending").count() == pending
     assert page.locator(CANCEL).count() == 0 and page.locator(".st-key-export-download").count() == 0
     assert page.locator(ARTICLE_BOX).input_value() == article
+
+
+def test_cancel_once_the_translation_is_done_stops_the_summary_and_saves_nothing(session: Session, db: Path) -> None:
+    page = session.page
+    article = long_article(24)
+    start(page, article)
+    playwright_api.expect(page.locator(".khulasa-translation td.pending")).to_have_count(0, timeout=120_000)
+    assert page.locator(CANCEL).is_visible(), "the analysis ended with its translation: too late to test"
+    page.locator(CANCEL).click()
+    page.get_by_text("Analysis cancelled").wait_for(timeout=30_000)
+    page.wait_for_timeout(3 * SLOW_DOWN_MS)
+    assert page.locator(".st-key-export-download").count() == 0 and page.locator(CANCEL).count() == 0
+    assert page.locator(ARTICLE_BOX).input_value() == article
+    number = article.split("رقم ")[1].split()[0]  # this article's first sentence number, in no other article
+    assert not History(db).list(number), "a cancelled run was saved to the history"
 
 
 def test_the_counter_follows_typed_text_and_the_limit_shows_at_once(session: Session) -> None:
