@@ -25,8 +25,10 @@ def _table(kind: str, rows: dict[object, str]) -> dict[str, tuple[str, object]]:
 
 WORDS: dict[str, tuple[str, object]] = {
     **_table(CARDINAL, {
-        1: "واحد واحده احد احدي one", 2: "اثنان اثنين اثنتان اثنتين اثنا اثني اثنتا اثنتي two",
-        3: "ثلاث ثلاثه three", 4: "اربع اربعه four", 5: "خمس خمسه five", 6: "ست سته six", 7: "سبع سبعه seven",
+        # With English multiplicatives ("tripled" for `ثلاث مرات`): small English words only support the Arabic.
+        1: "واحد واحده احد احدي one", 2: "اثنان اثنين اثنتان اثنتين اثنا اثني اثنتا اثنتي two doubled twofold",
+        3: "ثلاث ثلاثه three tripled trebled threefold", 4: "اربع اربعه four quadrupled fourfold",
+        5: "خمس خمسه five", 6: "ست سته six", 7: "سبع سبعه seven",
         8: "ثمان ثماني ثمانيه eight", 9: "تسع تسعه nine", 10: "عشر عشره ten", 11: "eleven", 12: "twelve dozen",
         13: "thirteen", 14: "fourteen", 15: "fifteen", 16: "sixteen", 17: "seventeen", 18: "eighteen",
         19: "nineteen", 20: "عشرون عشرين twenty", 30: "ثلاثون ثلاثين thirty", 40: "اربعون اربعين forty",

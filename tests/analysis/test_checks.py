@@ -238,3 +238,12 @@ def test_recheck_recomputes_numbers_keeps_names_of_an_unchanged_summary_and_mark
         ("number_missing", False), ("number_added", False), ("name_unsupported", True)]
     edited = recheck(replace(analysis, summary=replace(summary, ar="يهنئ توكاييف بعد مقتل 164 شخصا")))
     assert edited.checks == ()
+
+
+def test_english_multiplicatives_read_as_their_number() -> None:
+    """`ثلاث مرات` is "tripled", not a missing 3; "doubled" for it is still a wrong figure."""
+    from eval.numbers import findings
+
+    arabic = "وتضاعف عدد الزوار ثلاث مرات منذ 2019."
+    assert findings(arabic, "The number of visitors has tripled since 2019.") == 0
+    assert findings(arabic, "The number of visitors has doubled since 2019.") == 1
