@@ -75,3 +75,19 @@ def test_the_section_budget_groups_consecutive_sections_and_lets_a_long_one_stan
     assert [text for group in groups for text in group] == texts
     assert groups[0] == texts[:2] and len(groups) == 2
     assert Summarizer(summarizer.seq2seq, section_tokens=1).batches(texts) == [[text] for text in texts]
+
+
+def test_many_short_sentences_are_split_into_batches_bounded_in_source_and_output_tokens(tiny_models: Models,
+                                                                                         seed: str) -> None:
+    """Before: the budget counted source tokens alone, so 60 short sentences went into one batch of 240
+    hypotheses whose attention caches (growing with every generated token) took +0.5 GB on the bench models."""
+    translator = tiny_models.translator
+    sentences = [" ".join(seed.split()[i:i + 3]) for i in range(0, 180, 3)]
+    lengths = [translator.count_tokens(sentence) for sentence in sentences]
+    assert max(lengths) * len(sentences) <= translator.batch_tokens  # the old budget: one batch
+    batches = translator.batches(sentences)
+    assert len(batches) > 1
+    assert sorted(i for batch in batches for i in batch) == list(range(len(sentences)))
+    for batch in batches:
+        longest = max(lengths[i] for i in batch)
+        assert len(batch) * (longest + translator.new_tokens(longest)) <= translator.batch_tokens
