@@ -18,8 +18,9 @@ SENTENCE_TOKENS = 128
 # A batch's budget, in tokens: its sentences times (the longest source + the most tokens it may generate). Beam
 # search keeps every hypothesis's attention cache, so a batch's memory grows with sentences × (source + output),
 # not with its source alone: measured on opus-mt-ar-en int8, beam 4, about 0.13 MB per such token (BENCHMARKS.md).
-# Counting only the source let 40 short sentences into one batch (+0.5 GB); 1,200 keeps a batch near 0.15 GB.
-BATCH_TOKENS = 1200
+# Counting only the source let 40 short sentences into one batch (+0.5 GB); 1,000 keeps a batch near 0.13 GB
+# and the seed story's batches as they were ([2, 6, 6] on the bench).
+BATCH_TOKENS = 1000
 
 
 class SentenceCache:

@@ -3,9 +3,12 @@ budget, and the summaries stay those of one section at a time (within the engine
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from analysis.pipeline import Models
+from models.budget import DECODE_BUDGET, DecodeBudget
 from models.summarize import SECTION_TOKENS, Summarizer, normalize_whitespace
 from tests.stand_ins import EngineStandIn
 
@@ -91,3 +94,50 @@ def test_many_short_sentences_are_split_into_batches_bounded_in_source_and_outpu
     for batch in batches:
         longest = max(lengths[i] for i in batch)
         assert len(batch) * (longest + translator.new_tokens(longest)) <= translator.batch_tokens
+
+
+def test_engine_calls_that_would_overrun_the_shared_budget_take_turns() -> None:
+    """Before: a two-section summary call and a full translation batch decoded at once (+0.3 GB on the bench)."""
+    budget = DecodeBudget(tokens=6_400)
+    assert budget.fits(10_000)  # a call alone always runs
+    first_in, first_out, order = threading.Event(), threading.Event(), []
+
+    def first() -> None:
+        with budget.hold(4_472):
+            order.append("first in")
+            first_in.set()
+            first_out.wait()
+            order.append("first out")
+
+    def second() -> None:
+        with budget.hold(4_000):
+            order.append("second in")
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    threads[0].start()
+    first_in.wait()
+    assert budget.used == 4_472 and not budget.fits(4_000) and budget.fits(1_900)
+    threads[1].start()
+    while budget.waiting == 0:  # the second call is waiting for room
+        threading.Event().wait(0.001)
+    first_out.set()
+    for thread in threads:
+        thread.join()
+    assert order == ["first in", "first out", "second in"] and budget.used == 0
+
+
+def test_every_engine_call_waits_for_room_in_the_shared_budget(tiny_models: Models) -> None:
+    seq2seq = tiny_models.translator.seq2seq
+    texts = ["قال الوزير", "قال الوزير إن المحادثات كانت مثمرة"]
+    settings = seq2seq.defaults
+    longest = max(seq2seq.count_tokens(text) for text in texts)
+    assert seq2seq.decode_cost(texts, settings) == 2 * settings.num_beams * (longest + settings.max_new_tokens)
+    found: list[str] = []
+    call = threading.Thread(target=lambda: found.extend(seq2seq.generate(texts, settings)))
+    with DECODE_BUDGET.hold(DECODE_BUDGET.tokens):  # another call fills the budget
+        call.start()
+        while call.is_alive() and DECODE_BUDGET.waiting == 0:
+            threading.Event().wait(0.001)
+        assert call.is_alive() and not found
+    call.join()
+    assert len(found) == 2 and DECODE_BUDGET.used == 0
