@@ -141,3 +141,39 @@ def test_every_engine_call_waits_for_room_in_the_shared_budget(tiny_models: Mode
         assert call.is_alive() and not found
     call.join()
     assert len(found) == 2 and DECODE_BUDGET.used == 0
+
+
+class RecordingEncoder:
+    """The real CTranslate2 encoder, recording the windows of each call."""
+
+    def __init__(self, real) -> None:
+        self.real, self.calls = real, []
+
+    def forward_batch(self, rows, **kwargs):
+        self.calls.append(rows)
+        return self.real.forward_batch(rows, **kwargs)
+
+
+@pytest.fixture()
+def int8_classifier(tiny_model_dirs):
+    from models.entities import EntityRecognizer
+
+    return EntityRecognizer(str(tiny_model_dirs["ner"]), "cpu", quantization="int8")
+
+
+def test_entity_windows_batched_get_the_scores_of_one_window_at_a_time(int8_classifier, long_article: str) -> None:
+    """Before: one encoder call per window. Batched windows are padded and masked; measured on the tiny and the
+    bench BERT: the same scores (BENCHMARKS.md)."""
+    from models.ner_int8 import WINDOW_TOKENS
+
+    tokenizer, classifier = int8_classifier.tokenizer, int8_classifier.classifier
+    encoded = [tokenizer(paragraph, truncation=True, max_length=int8_classifier.window)
+               for paragraph in long_article.splitlines() if paragraph.strip()]
+    rows, types = [e["input_ids"] for e in encoded], [e["token_type_ids"] for e in encoded]
+    alone = [classifier.logits([ids], [kinds])[0] for ids, kinds in zip(rows, types)]
+    classifier.encoder = recorder = RecordingEncoder(classifier.encoder)
+    together = classifier.logits(rows, types)
+    assert len(recorder.calls) < len(rows)
+    assert all(len(call) == 1 or max(map(len, call)) * len(call) <= WINDOW_TOKENS for call in recorder.calls)
+    assert [found.shape for found in together] == [found.shape for found in alone]
+    assert max(float(abs(a - b).max()) for a, b in zip(alone, together)) <= 1e-4
