@@ -184,7 +184,9 @@ def details(results: dict[str, dict], converted: dict, context: dict[str, str]) 
         f" mT5 tokens → {SUMMARY_TOKENS} tokens, beam {BEAMS}; English summary: one {shape['stand_in_tokens']}-token "
         f"sentence (≤ {SUMMARY_SOURCE_TOKENS}) → {SENTENCE_TOKENS} tokens; summary engine calls (sections per call): "
         f"{default.get('summary_calls', '—')}; entities over {shape['word_pieces']} word "
-        f"pieces in {shape['paragraphs']} paragraphs, one paragraph per call.",
+        f"pieces in {shape['paragraphs']} paragraphs, one window per paragraph, windows to the encoder several at a "
+        "time (naive: one paragraph per call). Pipeline overhead on translation includes any wait for room in the "
+        "decode budget the translation shares with the summary (`models/budget.py`).",
         f"- Tokens the engine generated for each translation (every sentence and the English summary): "
         f"{sorted(set(default['generated_tokens']))} with CTranslate2, "
         f"{sorted(set(results['pipeline, transformers fp32']['generated_tokens']))} with transformers (whose last "
