@@ -278,7 +278,7 @@ def _word_pieces(recognizer, text: str, spans: list[tuple[int, int]]) -> int:
 
 def _threads(seq2seq) -> dict[str, int]:
     """The threads each runtime in the process uses. torch is asked only where the analysis loaded it: importing it
-    here, after the runs, added its 0.2 GB to the CTranslate2 pipeline's peak RSS (every run before issue 21)."""
+    here, after the runs, added its 0.18 GB to the CTranslate2 pipeline's peak RSS (every run before issue 21)."""
     torch = sys.modules.get("torch")
     threads = {"torch": torch.get_num_threads()} if torch else {}
     if seq2seq.engine == "ctranslate2":
