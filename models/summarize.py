@@ -27,7 +27,7 @@ def normalize_whitespace(text: str) -> str:
 
 
 # Padded source tokens (longest section × sections) per summary call: two full 512-token sections. Measured on
-# mT5-base int8 (BENCHMARKS.md): each full section adds about 0.1 GB to a call's peak, beside the translation.
+# mT5-base int8 (BENCHMARKS.md): each full 495-token section adds about 0.075 GB to a call's peak.
 SECTION_TOKENS = 1024
 
 
