@@ -1,4 +1,5 @@
-"""One memory budget shared by the engine calls that run at once (the summary beside the translation).
+"""One memory budget shared by the engine calls that run at once (the summary beside the translation): the
+translator and the summarizer hold it around each engine call.
 
 Beam search keeps every hypothesis's attention caches: an engine call's memory grows with its hypotheses times
 the tokens each holds (source + generated). Measured with CTranslate2 int8 and beam 4 on opus-mt-ar-en and
@@ -12,6 +13,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+from models.engine import Generation
 
 # A full translation batch (`BATCH_TOKENS` 1,000 × 4 beams) beside a one-section summary (4 × (512 + 83)):
 # 6,380 hypothesis tokens, about 0.21 GB; so the seed story (at most 6,076 on the bench) never waits, and a longer
@@ -48,3 +51,9 @@ class DecodeBudget:
 
 
 DECODE_BUDGET = DecodeBudget()
+
+
+def decode_cost(texts: int, longest: int, settings: Generation) -> int:
+    """Hypothesis tokens a call of `texts` sources, the longest `longest` tokens, holds at most: texts × beams ×
+    (longest source + tokens generated)."""
+    return texts * settings.num_beams * (longest + settings.max_new_tokens)

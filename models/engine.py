@@ -8,8 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.budget import DECODE_BUDGET
-
 
 @dataclass(frozen=True)
 class Generation:
@@ -75,17 +73,7 @@ class Seq2Seq:
             return len(self.tokenizer(text, add_special_tokens=True)["input_ids"])
 
     def generate(self, texts: Sequence[str], settings: Generation) -> list[str]:
-        """The best hypothesis for each text, once the calls running at once leave room for this one in the
-        shared memory budget (`models.budget`)."""
-        with DECODE_BUDGET.hold(self.decode_cost(texts, settings)):
-            return [text for text, _ in self.generate_scored(texts, settings)]
-
-    def decode_cost(self, texts: Sequence[str], settings: Generation) -> int:
-        """Hypothesis tokens a call holds at most: texts × beams × (longest source + tokens generated)."""
-        if not texts:
-            return 0
-        longest = max(self.count_tokens(text) for text in texts)
-        return len(texts) * settings.num_beams * (longest + settings.max_new_tokens)
+        return [text for text, _ in self.generate_scored(texts, settings)]
 
     def generate_scored(self, texts: Sequence[str], settings: Generation) -> list[tuple[str, float]]:
         """Best hypothesis and its length-normalised log-probability for each text."""

@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from arabic.segment import segment
 from core.errors import Cancelled
+from models.budget import DECODE_BUDGET, decode_cost
 from models.engine import Generation
 
 
@@ -80,12 +81,14 @@ class Summarizer:
 
     def _generate_all(self, texts: Sequence[str], settings: Generation, stop: Callable[[], bool]) -> list[str]:
         """The model's summaries of `texts`, in order, stripped: one engine call per group of `batches`, `stop`
-        asked before each."""
+        asked before each, each holding its share of the decode budget (`models.budget`)."""
         summaries: list[str] = []
         for group in self.batches(texts):
             if stop():
                 raise Cancelled
-            outputs = self.seq2seq.generate(group, settings)
+            longest = max(self.seq2seq.count_tokens(text) for text in group)
+            with DECODE_BUDGET.hold(decode_cost(len(group), longest, settings)):
+                outputs = self.seq2seq.generate(group, settings)
             summaries += [output.strip() for output in outputs] + [""] * (len(group) - len(outputs))
         return summaries
 

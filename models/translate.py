@@ -7,6 +7,7 @@ from collections import OrderedDict
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import replace
 
+from models.budget import DECODE_BUDGET, decode_cost
 from models.engine import Generation
 
 UNTRANSLATED = "[no translation produced]"
@@ -132,7 +133,9 @@ class Translator:
         for group in self.batches([texts[i] for i in missing]):
             indices = [missing[i] for i in group]
             longest = max(self.count_tokens(texts[i]) for i in indices)
-            outputs = self.seq2seq.generate([texts[i] for i in indices], self.settings(longest))
+            settings = self.settings(longest)
+            with DECODE_BUDGET.hold(decode_cost(len(indices), longest, settings)):
+                outputs = self.seq2seq.generate([texts[i] for i in indices], settings)
             batch = {index: output.strip() or UNTRANSLATED for index, output in zip(indices, outputs)}
             if self.cache is not None:
                 for index, translation in batch.items():

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from analysis.pipeline import Models
-from models.budget import DECODE_BUDGET, DecodeBudget
+from models.budget import DECODE_BUDGET, DecodeBudget, decode_cost
 from models.summarize import SECTION_TOKENS, Summarizer, normalize_whitespace
 from tests.stand_ins import EngineStandIn
 
@@ -126,21 +126,28 @@ def test_engine_calls_that_would_overrun_the_shared_budget_take_turns() -> None:
     assert order == ["first in", "first out", "second in"] and budget.used == 0
 
 
-def test_every_engine_call_waits_for_room_in_the_shared_budget(tiny_models: Models) -> None:
-    seq2seq = tiny_models.translator.seq2seq
-    texts = ["قال الوزير", "قال الوزير إن المحادثات كانت مثمرة"]
-    settings = seq2seq.defaults
-    longest = max(seq2seq.count_tokens(text) for text in texts)
-    assert seq2seq.decode_cost(texts, settings) == 2 * settings.num_beams * (longest + settings.max_new_tokens)
-    found: list[str] = []
-    call = threading.Thread(target=lambda: found.extend(seq2seq.generate(texts, settings)))
-    with DECODE_BUDGET.hold(DECODE_BUDGET.tokens):  # another call fills the budget
-        call.start()
-        while call.is_alive() and DECODE_BUDGET.waiting == 0:
-            threading.Event().wait(0.001)
-        assert call.is_alive() and not found
-    call.join()
-    assert len(found) == 2 and DECODE_BUDGET.used == 0
+def wait_until_blocked(call: threading.Thread) -> None:
+    """Start `call` while the shared budget is full; return once it waits for room (or has ended)."""
+    call.start()
+    while call.is_alive() and DECODE_BUDGET.waiting == 0:
+        threading.Event().wait(0.001)
+
+
+def test_translation_batches_and_summary_calls_wait_for_room_in_the_shared_budget(tiny_models: Models,
+                                                                                  seed: str) -> None:
+    translator, summarizer = tiny_models.translator, tiny_models.summarizer
+    sentence = seed.split(".")[0]
+    settings = translator.settings(translator.count_tokens(sentence))
+    assert decode_cost(2, 30, settings) == 2 * settings.num_beams * (30 + settings.max_new_tokens)
+    uncached = type(translator)(translator.seq2seq, cache=None)
+    for work in (lambda: uncached.translate([sentence]), lambda: summarizer.summarize(sentence)):
+        found: list = []
+        call = threading.Thread(target=lambda work=work, found=found: found.append(work()))
+        with DECODE_BUDGET.hold(DECODE_BUDGET.tokens):  # another call fills the budget
+            wait_until_blocked(call)
+            assert call.is_alive() and not found
+        call.join()
+        assert found and DECODE_BUDGET.used == 0
 
 
 class RecordingEncoder:
