@@ -20,13 +20,15 @@ import json
 import os
 import resource
 import statistics
+import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 
 from arabic.segment import segment
+from bench.rss import RssTrace
 from models.summarize import normalize_whitespace
 from models.translate import SENTENCE_TOKENS as SENTENCE_LIMIT
 from tests.seed import seed_text
@@ -69,10 +71,14 @@ class CpuShare:
 
 
 @contextmanager
-def timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
+def timed(seconds: dict[str, float], stage: str, trace: RssTrace | None = None) -> Iterator[None]:
     started = time.perf_counter()
-    yield
+    with trace.stage(STAGE_NAMES[stage]) if trace else nullcontext():
+        yield
     seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - started
+
+
+STAGE_NAMES = {"ner": "entities", "translate": "translation", "summarize": "summary"}
 
 
 def summary_stand_in(text: str, count_tokens: Callable[[str], int]) -> str:
@@ -121,10 +127,11 @@ class NamelessRecognizer:
     translation (a handful of short names on a real article) is left out of the comparison."""
 
     def __init__(self, recognizer) -> None:
-        self.recognizer = recognizer
+        self.recognizer, self.trace = recognizer, None
 
     def find(self, text: str, spans: list[tuple[int, int]]) -> list:
-        self.recognizer.find(text, spans)
+        with self.trace.stage("entities") if self.trace else nullcontext():
+            self.recognizer.find(text, spans)
         return []
 
 
@@ -143,18 +150,24 @@ def run_pipeline(repeats: int) -> dict:
     summarizer, recognizer = models.summarizer, models.recognizer
     text, sentences, spans = article(translator.count_tokens, translator.sentence_limit)
     _warm_up(translator, summarizer, recognizer, text, spans)
-    load_s, loaded_kib = time.perf_counter() - started, memory_kib("VmRSS")
+    load_s, loaded_kib, loading_peak_kib = time.perf_counter() - started, memory_kib("VmRSS"), memory_kib("VmHWM")
 
     stand_in = summary_stand_in(text, translator.count_tokens)
     bench_models = replace(models, translator=translator, summarizer=FixedSummarizer(summarizer, stand_in),
                            recognizer=NamelessRecognizer(recognizer))
-    clock = translator.seq2seq.model = EngineClock(translator.seq2seq.model)
+    clock = translator.seq2seq.model = EngineClock(translator.seq2seq.model, "translation")
+    summary_clock = summarizer.seq2seq.model = EngineClock(summarizer.seq2seq.model, "summary")
+    clocks = (clock, summary_clock, bench_models.recognizer)
     with CpuShare() as share:
-        runs = [_analyse(text, settings, bench_models, clock) for _ in range(repeats)]
+        traced = [_analyse(text, settings, bench_models, clocks) for _ in range(repeats)]
+    runs = [seconds for seconds, _ in traced]
     seq2seq = translator.seq2seq
     return {
         "engine": models.names.engine, "repeats": repeats, "load_s": round(load_s, 2), "rss_loaded_kib": loaded_kib,
+        "loading_peak_rss_kib": loading_peak_kib,
         "seconds": medians(runs), "runs": runs, "generated_tokens": clock.tokens,
+        "stage_peak_rss_kib": highest([peaks for _, peaks in traced]),
+        "summary_calls": summary_clock.batches,
         "shape": {"sentences": len(sentences), "paragraphs": len(spans), "words": len(text.split()),
                   "batches": [len(batch) for batch in translator.batches(sentences)],
                   "source_tokens": [translator.count_tokens(s) for s in sentences],
@@ -169,23 +182,34 @@ def run_pipeline(repeats: int) -> dict:
     }
 
 
-def _analyse(text: str, settings, models, clock: EngineClock) -> dict[str, float]:
+def highest(peaks: list[dict[str, int]]) -> dict[str, int]:
+    """Each stage's highest peak over the runs."""
+    return {stage: max(run.get(stage, 0) for run in peaks) for stage in STAGE_NAMES.values()}
+
+
+def _analyse(text: str, settings, models, clocks: tuple) -> tuple[dict[str, float], dict[str, int]]:
     """One timed `analyze_stream`; its stage times (`timings_ms`: entities, translation batches, summary with
-    its English version, each as long as it ran, overlapping where the pipeline overlaps them)."""
+    its English version, each as long as it ran, overlapping where the pipeline overlaps them) and each stage's
+    peak RSS (KiB)."""
     from analysis.pipeline import analyze_stream
 
     seconds: dict[str, float] = {}
-    clock.calls, clock.tokens = [], []
-    started = time.perf_counter()
-    for snapshot in analyze_stream(text, models, settings):
-        if any(sentence.translation for sentence in snapshot.sentences):
-            seconds.setdefault("first", time.perf_counter() - started)
-    seconds["total"] = time.perf_counter() - started
+    clock = clocks[0]
+    for watched in clocks[:2]:
+        watched.calls, watched.tokens, watched.batches = [], [], []
+    with RssTrace() as trace:
+        for watched in clocks:
+            watched.trace = trace
+        started = time.perf_counter()
+        for snapshot in analyze_stream(text, models, settings):
+            if any(sentence.translation for sentence in snapshot.sentences):
+                seconds.setdefault("first", time.perf_counter() - started)
+        seconds["total"] = time.perf_counter() - started
     timings = snapshot.timings_ms
     seconds.update(ner=timings["ner"] / 1000, translate=timings["translate"] / 1000,
                    summarize=timings["summarize"] / 1000, engine_translate=sum(clock.calls[:-1]))
     seconds["overhead"] = seconds["translate"] / seconds["engine_translate"] - 1  # the last call: English summary
-    return seconds
+    return seconds, trace.peaks()
 
 
 def _warm_up(translator, summarizer, recognizer, text: str, spans: list[tuple[int, int]]) -> None:
@@ -201,25 +225,36 @@ def _warm_up(translator, summarizer, recognizer, text: str, spans: list[tuple[in
 
 class EngineClock:
     """Stands in for a seq2seq's engine (`.model`): passes every call on, and records the seconds spent inside
-    each `generate` (transformers) or `translate_batch` (CTranslate2) call and how many tokens each output got."""
+    each `generate` (transformers) or `translate_batch` (CTranslate2) call, its batch size and how many tokens
+    each output got; with a `trace`, marks the call's span as `stage`'s (the translator's last call, the English
+    summary, counts as translation there)."""
 
-    def __init__(self, model) -> None:
-        self.model, self.calls, self.tokens = model, [], []
+    def __init__(self, model, stage: str) -> None:
+        self.model, self.stage, self.trace = model, stage, None
+        self.calls: list[float] = []
+        self.tokens: list[int] = []
+        self.batches: list[int] = []
 
     def __getattr__(self, name: str):
         return getattr(self.model, name)
 
-    def generate(self, **kwargs):
+    @contextmanager
+    def _call(self, size: int) -> Iterator[None]:
         started = time.perf_counter()
-        output = self.model.generate(**kwargs)
+        with self.trace.stage(self.stage) if self.trace else nullcontext():
+            yield
         self.calls.append(time.perf_counter() - started)
+        self.batches.append(size)
+
+    def generate(self, **kwargs):
+        with self._call(len(kwargs["input_ids"])):
+            output = self.model.generate(**kwargs)
         self.tokens += [output.sequences.shape[1] - 1] * output.sequences.shape[0]  # decoder start excluded
         return output
 
     def translate_batch(self, *args, **kwargs):
-        started = time.perf_counter()
-        results = self.model.translate_batch(*args, **kwargs)
-        self.calls.append(time.perf_counter() - started)
+        with self._call(len(args[0])):
+            results = self.model.translate_batch(*args, **kwargs)
         self.tokens += [len(result.hypotheses[0]) for result in results]
         return results
 
@@ -242,9 +277,10 @@ def _word_pieces(recognizer, text: str, spans: list[tuple[int, int]]) -> int:
 
 
 def _threads(seq2seq) -> dict[str, int]:
-    import torch
-
-    threads = {"torch": torch.get_num_threads()}
+    """The threads each runtime in the process uses. torch is asked only where the analysis loaded it: importing it
+    here, after the runs, added its 0.18 GB to the CTranslate2 pipeline's peak RSS (every run before issue 21)."""
+    torch = sys.modules.get("torch")
+    threads = {"torch": torch.get_num_threads()} if torch else {}
     if seq2seq.engine == "ctranslate2":
         from models.loading import cpu_threads
 
@@ -291,29 +327,32 @@ def run_naive(repeats: int) -> dict:
     load_s, loaded_kib = time.perf_counter() - started, memory_kib("VmRSS")
     stand_in = summary_stand_in(text, desk.count)
     with CpuShare() as share:
-        runs = [_analyse_naively(desk, text, sentences, spans, stand_in) for _ in range(repeats)]
+        traced = [_analyse_naively(desk, text, sentences, spans, stand_in) for _ in range(repeats)]
+    runs = [seconds for seconds, _ in traced]
     return {"engine": "transformers (naive)", "repeats": repeats, "load_s": round(load_s, 2),
             "rss_loaded_kib": loaded_kib, "seconds": medians(runs), "runs": runs,
+            "stage_peak_rss_kib": highest([peaks for _, peaks in traced]),
             "threads": {"torch": torch.get_num_threads()}, "others_cpu": round(share.others, 3),
             "steal": round(share.steal, 3)}
 
 
 def _analyse_naively(desk: NaiveDesk, text: str, sentences: list[str], spans: list[tuple[int, int]],
-                     stand_in: str) -> dict[str, float]:
+                     stand_in: str) -> tuple[dict[str, float], dict[str, int]]:
     seconds: dict[str, float] = {}
-    started = time.perf_counter()
-    with timed(seconds, "ner"):
-        for start, end in spans:
-            desk.ner(text[start:end])
-    with timed(seconds, "translate"):
-        for sentence in sentences:
-            desk.translate(sentence)
-            seconds.setdefault("first", time.perf_counter() - started)
-    with timed(seconds, "summarize"):
-        desk.summarize(text)
-        desk.translate(stand_in)
-    seconds["total"] = time.perf_counter() - started
-    return seconds
+    with RssTrace() as trace:
+        started = time.perf_counter()
+        with timed(seconds, "ner", trace):
+            for start, end in spans:
+                desk.ner(text[start:end])
+        with timed(seconds, "translate", trace):
+            for sentence in sentences:
+                desk.translate(sentence)
+                seconds.setdefault("first", time.perf_counter() - started)
+        with timed(seconds, "summarize", trace):
+            desk.summarize(text)
+            desk.translate(stand_in)
+        seconds["total"] = time.perf_counter() - started
+    return seconds, trace.peaks()
 
 
 def run_convert() -> dict:

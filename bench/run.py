@@ -39,7 +39,10 @@ CONFIGS = {  # column title → (bench.measure config, KHULASA_ENGINE)
     "pipeline, transformers fp32": ("pipeline", "transformers"),
     "pipeline, CTranslate2 int8": ("pipeline", "auto"),
 }
-TARGETS = {"speedup": 8.0, "first_speedup": 3.0, "peak_gb": 1.4, "overhead": 0.20}
+# Issue 21's targets: the seed story, and a longer article (the seed three times over: a summary in sections),
+# whose peak RSS may also be at most `above_seed_gb` over the seed's last run.
+TARGETS = {"seed": {"speedup": 12.0, "first_speedup": 5.0, "peak_gb": 1.2, "overhead": 0.20},
+           "long": {"speedup": 10.0, "first_speedup": 5.0, "peak_gb": 1.3, "overhead": 0.20, "above_seed_gb": 0.1}}
 JSON_RUNS = {"naive": "naive transformers fp32", "transformers": "pipeline, transformers fp32",
              "ctranslate2": "pipeline, CTranslate2 int8"}
 
@@ -109,6 +112,9 @@ def table(results: dict[str, dict]) -> str:
             ("translation, inside the engine (s)", stage("engine_translate", ratio=False)),
             ("pipeline overhead on translation", lambda result: f"{overhead(result['seconds']):+.0%}"),
             ("peak RSS, all three models (GB)", lambda result: f"{gb(result['peak_rss_kib']):.2f}"),
+            ("peak RSS while entities / translation / summary ran (GB)",
+             lambda result: " / ".join(f"{gb(result['stage_peak_rss_kib'][stage]):.2f}"
+                                       for stage in ("entities", "translation", "summary"))),
             ("RSS after loading and warm-up (GB)", lambda result: f"{gb(result['rss_loaded_kib']):.2f}"),
             ("timed runs (median of)", lambda result: str(result["repeats"])),
             ("CPU taken by other processes / hypervisor steal while timing",
@@ -131,19 +137,27 @@ def overhead(seconds: dict[str, float]) -> float:
     return seconds["overhead"]
 
 
-def verdicts(results: dict[str, dict]) -> str:
-    """Each target against the default CPU configuration (the pipeline on CTranslate2 int8)."""
+def verdicts(results: dict[str, dict], label: str) -> str:
+    """Each target against the default CPU configuration (the pipeline on CTranslate2 int8): the seed's, or a
+    longer article's (`label` set), which is also held against the seed's last recorded peak RSS."""
     naive, default = (results[title] for title in ("naive transformers fp32", "pipeline, CTranslate2 int8"))
-    seconds = default["seconds"]
+    seconds, targets = default["seconds"], TARGETS["long" if label else "seed"]
     checks = [
-        ("faster end to end than naive fp32", "≥ 8×", naive["seconds"]["total"] / seconds["total"],
-         TARGETS["speedup"], "×", True),
-        ("first translated sentences sooner than naive's", "≥ 3×", naive["seconds"]["first"] / seconds["first"],
-         TARGETS["first_speedup"], "×", True),
-        ("peak RSS with all three models", "≤ 1.4 GB", gb(default["peak_rss_kib"]), TARGETS["peak_gb"], " GB", False),
-        ("pipeline overhead over the engine (translation)", "≤ 20%", overhead(seconds) * 100,
-         TARGETS["overhead"] * 100, "%", False),
+        ("faster end to end than naive fp32", f"≥ {targets['speedup']:g}×",
+         naive["seconds"]["total"] / seconds["total"], targets["speedup"], "×", True),
+        ("first translated sentences sooner than naive's", f"≥ {targets['first_speedup']:g}×",
+         naive["seconds"]["first"] / seconds["first"], targets["first_speedup"], "×", True),
+        ("peak RSS with all three models", f"≤ {targets['peak_gb']:g} GB", gb(default["peak_rss_kib"]),
+         targets["peak_gb"], " GB", False),
+        ("pipeline overhead over the engine (translation)", f"≤ {targets['overhead']:.0%}",
+         overhead(seconds) * 100, targets["overhead"] * 100, "%", False),
     ]
+    seed_run = MODELS / "last-run.json"
+    if label and seed_run.exists():
+        seed_peak = gb(json.loads(seed_run.read_text())["pipeline, CTranslate2 int8"]["peak_rss_kib"])
+        checks.append((f"peak RSS over the seed's last run ({seed_peak:.2f} GB)",
+                       f"≤ {targets['above_seed_gb']:g} GB", gb(default["peak_rss_kib"]) - seed_peak,
+                       targets["above_seed_gb"], " GB", False))
     lines = ["| target | goal | measured | |", "|---|---|---|---|"]
     for name, goal, value, limit, unit, higher in checks:
         met = value >= limit if higher else value <= limit
@@ -168,8 +182,11 @@ def details(results: dict[str, dict], converted: dict, context: dict[str, str]) 
         f"Marian tokens (mean {sum(shape['source_tokens']) / len(shape['source_tokens']):.1f}) → {SENTENCE_TOKENS} "
         f"tokens each, beam {BEAMS}, in batches of {shape['batches']}; summary input {shape['summary_source_tokens']}"
         f" mT5 tokens → {SUMMARY_TOKENS} tokens, beam {BEAMS}; English summary: one {shape['stand_in_tokens']}-token "
-        f"sentence (≤ {SUMMARY_SOURCE_TOKENS}) → {SENTENCE_TOKENS} tokens; entities over {shape['word_pieces']} word "
-        f"pieces in {shape['paragraphs']} paragraphs, one paragraph per call.",
+        f"sentence (≤ {SUMMARY_SOURCE_TOKENS}) → {SENTENCE_TOKENS} tokens; summary engine calls (sections per call): "
+        f"{default.get('summary_calls', '—')}; entities over {shape['word_pieces']} word "
+        f"pieces in {shape['paragraphs']} paragraphs, one window per paragraph, windows to the encoder several at a "
+        "time (naive: one paragraph per call). Pipeline overhead on translation includes any wait for room in the "
+        "decode budget the translation shares with the summary (`models/budget.py`).",
         f"- Tokens the engine generated for each translation (every sentence and the English summary): "
         f"{sorted(set(default['generated_tokens']))} with CTranslate2, "
         f"{sorted(set(results['pipeline, transformers fp32']['generated_tokens']))} with transformers (whose last "
@@ -212,6 +229,7 @@ def json_record(results: dict[str, dict], article: dict) -> dict:
         seconds = result["seconds"]
         return {"total_s": seconds["total"], "first_s": seconds["first"],
                 "peak_rss_gb": round(gb(result["peak_rss_kib"]), 3),
+                "stage_peak_rss_gb": {stage: round(gb(kib), 3) for stage, kib in result["stage_peak_rss_kib"].items()},
                 "stages": {"ner_s": seconds["ner"], "translate_s": seconds["translate"],
                            "summary_s": seconds["summarize"]}}
     return {"article": article, "runs": {key: run(results[title]) for key, title in JSON_RUNS.items()}}
@@ -253,7 +271,7 @@ def main() -> None:
                "words": shape["words"], "sentences": shape["sentences"]}
     context.update(date=today(), load_after="/".join(f"{x:.2f}" for x in os.getloadavg()), article=article["path"])
 
-    block = "\n\n".join([table(results), verdicts(results), details(results, converted, context)])
+    block = "\n\n".join([table(results), verdicts(results, label), details(results, converted, context)])
     print(block)
     disturbed = [title for title, result in results.items() if result["others_cpu"] + result["steal"] > 0.05]
     if disturbed:

@@ -12,7 +12,7 @@
 | KHULASA_ENGINE | auto | `auto` (CTranslate2 int8 on CPU if installed), `transformers`, `ctranslate2` |
 | KHULASA_CT2_DIR | `<HF_HOME>/khulasa-ct2` | where converted CTranslate2 models are cached |
 | KHULASA_MAX_CHARS | 100000 | longest article accepted, in characters |
-| KHULASA_BATCH_TOKENS | 1200 | translation batch budget: padded source tokens per batch |
+| KHULASA_BATCH_TOKENS | 1000 | translation batch budget: sentences × (longest source + most tokens generated) |
 | KHULASA_SLOW_DOWN_MS | 0 | tests and demos only: the app waits this long after each snapshot or batch file |
 | KHULASA_RESTRICT_OUTPUT | 1 | `0`: full output vocabularies on CTranslate2 (see below) |
 | KHULASA_OVERLAP | 1 | `0`: the summary waits for the translation instead of running beside it |
@@ -69,7 +69,7 @@ class Settings:
     device: str = "auto"
     engine: str = "auto"
     max_chars: int = 100_000
-    batch_tokens: int = 1200
+    batch_tokens: int = 1000
     slow_down_ms: int = 0
     restrict_output: bool = True
     overlap: bool = True
@@ -97,7 +97,7 @@ class Settings:
             device=device,
             engine=engine,
             max_chars=_positive_int(env, "KHULASA_MAX_CHARS", 100_000),
-            batch_tokens=_positive_int(env, "KHULASA_BATCH_TOKENS", 1200),
+            batch_tokens=_positive_int(env, "KHULASA_BATCH_TOKENS", 1000),
             slow_down_ms=_positive_int(env, "KHULASA_SLOW_DOWN_MS", 0),
             restrict_output=_switch(env, "KHULASA_RESTRICT_OUTPUT", True),
             overlap=_switch(env, "KHULASA_OVERLAP", True),

@@ -3,16 +3,22 @@
 Strategy: an article that fits the 512-token input window is summarised in one pass ("single"). A longer one
 is cut at sentence boundaries into sections that each fit, every section is summarised, and the joined section
 summaries are summarised again (repeated until they fit) — "sections". Nothing is silently truncated.
+
+The sections of one round are summarised together, in as few engine calls as `section_tokens` (padded source
+tokens per call) allows: decoding reads the model's weights once per step for the whole batch, so two sections
+cost little more than one. The budget bounds each call's memory (mT5's cross-attention cache grows with the
+source tokens times the beams); see BENCHMARKS.md for how it was sized.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from arabic.segment import segment
 from core.errors import Cancelled
+from models.budget import DECODE_BUDGET, decode_cost
 from models.engine import Generation
 
 
@@ -21,9 +27,15 @@ def normalize_whitespace(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"\n+", " ", text.strip()))
 
 
+# Padded source tokens (longest section × sections) per summary call: two full 512-token sections. Measured on
+# mT5-base int8 (BENCHMARKS.md): each full 495-token section adds about 0.075 GB to a call's peak.
+SECTION_TOKENS = 1024
+
+
 class Summarizer:
-    def __init__(self, seq2seq) -> None:
+    def __init__(self, seq2seq, *, section_tokens: int = SECTION_TOKENS) -> None:
         self.seq2seq = seq2seq
+        self.section_tokens = section_tokens
 
     @property
     def name(self) -> str:
@@ -56,7 +68,7 @@ class Summarizer:
         first = len(sections)
         while len(sections) > 1 and rounds < 8:
             rounds += 1
-            summaries = [self._generate(section, settings, stop) for section in sections]
+            summaries = self._generate_all(sections, settings, stop)
             # A section the model wrote nothing for adds nothing; when none is left, neither is a summary.
             sections = self.sections(" ".join(summary for summary in summaries if summary))
         summary = self._generate(sections[0], settings, stop) if sections else ""
@@ -65,9 +77,35 @@ class Summarizer:
 
     def _generate(self, text: str, settings: Generation, stop: Callable[[], bool]) -> str:
         """The model's summary of one text, stripped ("" when it wrote nothing), unless `stop` says to stop."""
-        if stop():
-            raise Cancelled
-        return next(iter(self.seq2seq.generate([text], settings)), "").strip()
+        return next(iter(self._generate_all([text], settings, stop)), "")
+
+    def _generate_all(self, texts: Sequence[str], settings: Generation, stop: Callable[[], bool]) -> list[str]:
+        """The model's summaries of `texts`, in order, stripped: one engine call per group of `batches`, `stop`
+        asked before each, each holding its share of the decode budget (`models.budget`)."""
+        summaries: list[str] = []
+        for group in self.batches(texts):
+            if stop():
+                raise Cancelled
+            longest = max(self.seq2seq.count_tokens(text) for text in group)
+            with DECODE_BUDGET.hold(decode_cost(len(group), longest, settings)):
+                outputs = self.seq2seq.generate(group, settings)
+            summaries += [output.strip() for output in outputs] + [""] * (len(group) - len(outputs))
+        return summaries
+
+    def batches(self, texts: Sequence[str]) -> list[list[str]]:
+        """Consecutive runs of `texts` whose padded size (longest × count, in source tokens) stays within
+        `section_tokens`; a text alone may exceed it."""
+        groups: list[list[str]] = []
+        longest = 0
+        for text in texts:
+            length = self.seq2seq.count_tokens(text)
+            if groups and max(longest, length) * (len(groups[-1]) + 1) <= self.section_tokens:
+                groups[-1].append(text)
+                longest = max(longest, length)
+            else:
+                groups.append([text])
+                longest = length
+        return groups
 
     def sections(self, text: str) -> list[str]:
         """Consecutive runs of whole sentences, each within the input window."""

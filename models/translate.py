@@ -7,6 +7,7 @@ from collections import OrderedDict
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from models.budget import DECODE_BUDGET, decode_cost
 from models.engine import Generation
 
 UNTRANSLATED = "[no translation produced]"
@@ -15,6 +16,13 @@ UNTRANSLATED = "[no translation produced]"
 # given a 300-token run-on sentence it writes a short translation that silently drops clauses, although its
 # window holds 512. 128 tokens keeps a long news sentence of 60 to 80 words whole and cuts only run-ons.
 SENTENCE_TOKENS = 128
+# A batch's budget, in tokens: its sentences times (the longest source + the most tokens it may generate). Beam
+# search keeps every hypothesis's attention cache, so a batch's memory grows with sentences × (source + output),
+# not with its source alone: measured on opus-mt-ar-en int8, beam 4, about 0.13 MB per such token (BENCHMARKS.md).
+# Counting only the source let 40 short sentences into one batch (+0.5 GB); 1,000 keeps a batch near 0.13 GB
+# and the seed story's batches as they were ([2, 6, 6] on the bench).
+BATCH_TOKENS = 1000
+
 # How many alternatives a sentence gets when the journalist asks, and the beams searched for them: twice as
 # many hypotheses as wanted, since duplicates and case-only variants are dropped.
 ALTERNATIVES = 3
@@ -70,7 +78,7 @@ class Translator:
     benchmark uses it so that every engine does the same work.
     """
 
-    def __init__(self, seq2seq, *, batch_tokens: int = 1200, first_batch_tokens: int = 160,
+    def __init__(self, seq2seq, *, batch_tokens: int = BATCH_TOKENS, first_batch_tokens: int = 400,
                  num_beams: int | None = None, cache: SentenceCache | None = SENTENCE_CACHE,
                  fixed_new_tokens: int | None = None) -> None:
         self.seq2seq = seq2seq
@@ -97,7 +105,9 @@ class Translator:
         return self.seq2seq.count_tokens(text)
 
     def batches(self, texts: Sequence[str]) -> list[list[int]]:
-        """Indices of `texts` grouped shortest first, each group's padded size within the token budget.
+        """Indices of `texts` grouped shortest first, each group within the token budget: its count times its
+        longest source plus the tokens it may generate (`new_tokens`), so that a batch's memory is bounded
+        however many short sentences an article has.
 
         When the texts need more than one group, the first is cut to `first_batch_tokens`, so the first
         translations show up early; texts that fit in one group are translated in one go, which is quicker.
@@ -105,11 +115,17 @@ class Translator:
         lengths = [self.count_tokens(text) for text in texts]
         order = sorted(range(len(texts)), key=lambda i: lengths[i])
         limits = [self.limit(length) for length in lengths]
-        groups = _groups(order, lengths, limits, self.batch_tokens)
+        costs = [length + self.new_tokens(length) for length in lengths]
+        groups = _groups(order, costs, limits, self.batch_tokens)
         if len(groups) > 1:
-            first = _groups(order, lengths, limits, self.first_batch_tokens)[0]
-            groups = [first, *_groups(order[len(first):], lengths, limits, self.batch_tokens)]
+            first = _groups(order, costs, limits, self.first_batch_tokens)[0]
+            groups = [first, *_groups(order[len(first):], costs, limits, self.batch_tokens)]
         return groups
+
+    def new_tokens(self, length: int) -> int:
+        """The most tokens the translation of a `length`-token sentence generates: `fixed_new_tokens`, else its
+        `limit`."""
+        return self.fixed_new_tokens or self.limit(length)
 
     def limit(self, length: int) -> int:
         """The most tokens the translation of a `length`-token sentence may take: twice its length and 16 more,
@@ -136,7 +152,9 @@ class Translator:
         for group in self.batches([texts[i] for i in missing]):
             indices = [missing[i] for i in group]
             longest = max(self.count_tokens(texts[i]) for i in indices)
-            outputs = self.seq2seq.generate_scored([texts[i] for i in indices], self.settings(longest))
+            settings = self.settings(longest)
+            with DECODE_BUDGET.hold(decode_cost(len(indices), longest, settings)):
+                outputs = self.seq2seq.generate_scored([texts[i] for i in indices], settings)
             batch = {index: Scored(output.strip() or UNTRANSLATED, score)
                      for index, (output, score) in zip(indices, outputs)}
             if self.cache is not None:
@@ -174,12 +192,12 @@ class Translator:
         return [found[i] for i in range(len(texts))]
 
 
-def _groups(order: list[int], lengths: list[int], limits: list[int], budget: int) -> list[list[int]]:
-    """Consecutive runs of `order` (shortest first) of one output limit whose padded size, longest × count,
-    stays within `budget`."""
+def _groups(order: list[int], costs: list[int], limits: list[int], budget: int) -> list[list[int]]:
+    """Consecutive runs of `order` (shortest first) of one output limit whose padded size, the last (costliest)
+    one's cost × count, stays within `budget`."""
     groups: list[list[int]] = []
     for index in order:
-        if (not groups or lengths[index] * (len(groups[-1]) + 1) > budget
+        if (not groups or costs[index] * (len(groups[-1]) + 1) > budget
                 or limits[index] != limits[groups[-1][0]]):
             groups.append([index])
         else:

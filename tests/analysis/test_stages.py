@@ -153,8 +153,10 @@ def test_a_stop_after_any_snapshot_stops_before_the_next_stage(
     # Nothing starts after the stop; the summary thread finishes at most the model call it was in.
     assert (translator.calls, recognizer.calls) == (calls[0], calls[2])
     assert summarizer.calls <= calls[1] + 1
-    if after in ("translation", "entities"):
-        assert summarizer.calls < 4, "the summary went on through its sections after the stop"
+    if after in ("translation", "entities"):  # sections go several to a call (issue 21): compare with a full run
+        unstopped = EngineStandIn(models.summarizer.seq2seq)
+        Summarizer(unstopped).summarize(long_article)
+        assert summarizer.calls < unstopped.calls, "the summary went on through its sections after the stop"
 
 
 def test_a_summary_stopped_between_sections_raises_cancelled(models: Models, long_article: str) -> None:

@@ -1,0 +1,186 @@
+"""Issue 21: a long article's summary sections are summarised together, in engine calls bounded by a token
+budget, and the summaries stay those of one section at a time (within the engine's batching tolerance)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from analysis.pipeline import Models
+from models.budget import DECODE_BUDGET, DecodeBudget, decode_cost
+from models.summarize import SECTION_TOKENS, Summarizer, normalize_whitespace
+from tests.stand_ins import EngineStandIn
+
+# Batching pads the shorter sections; padding moves float results slightly. Measured on the tiny mT5 over the
+# seed story 2, 3, 4 and 6 times over (41 sections): the same texts, and hypothesis scores apart by at most
+# 2.3e-4 on CTranslate2 int8 and 4.8e-7 on transformers fp32 (BENCHMARKS.md).
+SCORE_TOLERANCE = {"ctranslate2": 1e-3, "transformers": 1e-5}
+
+
+class RecordingEngine(EngineStandIn):
+    """The real engine, recording the texts of each `generate` call."""
+
+    def __init__(self, real) -> None:
+        super().__init__(real)
+        self.batches: list[list[str]] = []
+
+    def generate(self, texts, settings):
+        self.batches.append(list(texts))
+        return super().generate(texts, settings)
+
+
+@pytest.fixture(scope="module")
+def long_article(seed: str) -> str:
+    """The seed story three times over, each copy numbered: several summary sections on the tiny mT5."""
+    return "\n".join(f"{paragraph} ({copy})" for copy in range(3) for paragraph in seed.splitlines() if paragraph)
+
+
+def test_batched_sections_get_the_summaries_of_one_section_at_a_time(tiny_models: Models, long_article: str) -> None:
+    seq2seq = tiny_models.summarizer.seq2seq
+    sections = tiny_models.summarizer.sections(normalize_whitespace(long_article))
+    assert len(sections) > 2
+    alone = [seq2seq.generate_scored([section], seq2seq.defaults)[0] for section in sections]
+    together = seq2seq.generate_scored(sections, seq2seq.defaults)
+    assert [text for text, _ in together] == [text for text, _ in alone]
+    tolerance = SCORE_TOLERANCE[seq2seq.engine]
+    assert all(abs(a - b) <= tolerance for (_, a), (_, b) in zip(alone, together))
+
+
+def test_a_long_summary_is_the_same_batched_or_one_section_per_call(tiny_models: Models, long_article: str) -> None:
+    seq2seq = tiny_models.summarizer.seq2seq
+    one_by_one = Summarizer(seq2seq, section_tokens=1).summarize(long_article)
+    batched = Summarizer(seq2seq).summarize(long_article)
+    assert batched == one_by_one and batched[1] == "sections" and batched[0]
+
+
+def test_a_round_of_sections_takes_fewer_engine_calls_each_within_the_budget(tiny_models: Models,
+                                                                             long_article: str) -> None:
+    """Before: one engine call per section, one after the other."""
+    engine = RecordingEngine(tiny_models.summarizer.seq2seq)
+    summarizer = Summarizer(engine)
+    sections = summarizer.sections(normalize_whitespace(long_article))
+    summarizer.summarize(long_article)
+    first_round = engine.batches[:len(summarizer.batches(sections))]
+    assert [text for batch in first_round for text in batch] == sections
+    assert len(first_round) < len(sections)
+    for batch in engine.batches:
+        padded = max(engine.count_tokens(text) for text in batch) * len(batch)
+        assert len(batch) == 1 or padded <= SECTION_TOKENS
+
+
+def test_the_section_budget_groups_consecutive_sections_and_lets_a_long_one_stand_alone(tiny_models: Models) -> None:
+    summarizer = tiny_models.summarizer
+    count = summarizer.seq2seq.count_tokens
+    texts = ["قال الوزير", "قال الوزير إن المحادثات كانت مثمرة", "و", "قال"]
+    budget = 2 * count(texts[1])
+    groups = Summarizer(summarizer.seq2seq, section_tokens=budget).batches(texts)
+    assert [text for group in groups for text in group] == texts
+    assert groups[0] == texts[:2] and len(groups) == 2
+    assert Summarizer(summarizer.seq2seq, section_tokens=1).batches(texts) == [[text] for text in texts]
+
+
+def test_many_short_sentences_are_split_into_batches_bounded_in_source_and_output_tokens(tiny_models: Models,
+                                                                                         seed: str) -> None:
+    """Before: the budget counted source tokens alone, so 60 short sentences went into one batch of 240
+    hypotheses whose attention caches (growing with every generated token) took +0.5 GB on the bench models."""
+    translator = tiny_models.translator
+    sentences = [" ".join(seed.split()[i:i + 3]) for i in range(0, 180, 3)]
+    lengths = [translator.count_tokens(sentence) for sentence in sentences]
+    assert max(lengths) * len(sentences) <= translator.batch_tokens  # the old budget: one batch
+    batches = translator.batches(sentences)
+    assert len(batches) > 1
+    assert sorted(i for batch in batches for i in batch) == list(range(len(sentences)))
+    for batch in batches:
+        longest = max(lengths[i] for i in batch)
+        assert len(batch) * (longest + translator.new_tokens(longest)) <= translator.batch_tokens
+
+
+def test_engine_calls_that_would_overrun_the_shared_budget_take_turns() -> None:
+    """Before: a two-section summary call and a full translation batch decoded at once (+0.3 GB on the bench)."""
+    budget = DecodeBudget(tokens=6_400)
+    assert budget.fits(10_000)  # a call alone always runs
+    first_in, first_out, order = threading.Event(), threading.Event(), []
+
+    def first() -> None:
+        with budget.hold(4_472):
+            order.append("first in")
+            first_in.set()
+            first_out.wait()
+            order.append("first out")
+
+    def second() -> None:
+        with budget.hold(4_000):
+            order.append("second in")
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    threads[0].start()
+    first_in.wait()
+    assert budget.used == 4_472 and not budget.fits(4_000) and budget.fits(1_900)
+    threads[1].start()
+    while budget.waiting == 0:  # the second call is waiting for room
+        threading.Event().wait(0.001)
+    first_out.set()
+    for thread in threads:
+        thread.join()
+    assert order == ["first in", "first out", "second in"] and budget.used == 0
+
+
+def wait_until_blocked(call: threading.Thread) -> None:
+    """Start `call` while the shared budget is full; return once it waits for room (or has ended)."""
+    call.start()
+    while call.is_alive() and DECODE_BUDGET.waiting == 0:
+        threading.Event().wait(0.001)
+
+
+def test_translation_batches_and_summary_calls_wait_for_room_in_the_shared_budget(tiny_models: Models,
+                                                                                  seed: str) -> None:
+    translator, summarizer = tiny_models.translator, tiny_models.summarizer
+    sentence = seed.split(".")[0]
+    settings = translator.settings(translator.count_tokens(sentence))
+    assert decode_cost(2, 30, settings) == 2 * settings.num_beams * (30 + settings.max_new_tokens)
+    uncached = type(translator)(translator.seq2seq, cache=None)
+    for work in (lambda: uncached.translate([sentence]), lambda: summarizer.summarize(sentence)):
+        found: list = []
+        call = threading.Thread(target=lambda work=work, found=found: found.append(work()))
+        with DECODE_BUDGET.hold(DECODE_BUDGET.tokens):  # another call fills the budget
+            wait_until_blocked(call)
+            assert call.is_alive() and not found
+        call.join()
+        assert found and DECODE_BUDGET.used == 0
+
+
+class RecordingEncoder:
+    """The real CTranslate2 encoder, recording the windows of each call."""
+
+    def __init__(self, real) -> None:
+        self.real, self.calls = real, []
+
+    def forward_batch(self, rows, **kwargs):
+        self.calls.append(rows)
+        return self.real.forward_batch(rows, **kwargs)
+
+
+@pytest.fixture()
+def int8_classifier(tiny_model_dirs):
+    from models.entities import EntityRecognizer
+
+    return EntityRecognizer(str(tiny_model_dirs["ner"]), "cpu", quantization="int8")
+
+
+def test_entity_windows_batched_get_the_scores_of_one_window_at_a_time(int8_classifier, long_article: str) -> None:
+    """Before: one encoder call per window. Batched windows are padded and masked; measured on the tiny and the
+    bench BERT: the same scores (BENCHMARKS.md)."""
+    from models.ner_int8 import WINDOW_TOKENS
+
+    tokenizer, classifier = int8_classifier.tokenizer, int8_classifier.classifier
+    encoded = [tokenizer(paragraph, truncation=True, max_length=int8_classifier.window)
+               for paragraph in long_article.splitlines() if paragraph.strip()]
+    rows, types = [e["input_ids"] for e in encoded], [e["token_type_ids"] for e in encoded]
+    alone = [classifier.logits([ids], [kinds])[0] for ids, kinds in zip(rows, types)]
+    classifier.encoder = recorder = RecordingEncoder(classifier.encoder)
+    together = classifier.logits(rows, types)
+    assert len(recorder.calls) < len(rows)
+    assert all(len(call) == 1 or max(map(len, call)) * len(call) <= WINDOW_TOKENS for call in recorder.calls)
+    assert [found.shape for found in together] == [found.shape for found in alone]
+    assert max(float(abs(a - b).max()) for a, b in zip(alone, together)) <= 1e-4
