@@ -84,7 +84,7 @@ class ServiceClient:
                 if line["type"] == "error":
                     raise ServiceRefused(line["error"]["code"], line["error"]["message"])
                 yield replace(from_json(line["analysis"], text), stage=line["stage"])
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, AttributeError) as error:  # AttributeError: read after the watcher's close
             if stopped.is_set():
                 raise Cancelled from None
             raise ServiceRefused("unavailable", f"The service at {self.url} broke off the analysis ({error}); try "

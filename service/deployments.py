@@ -46,6 +46,9 @@ class Metrics:
     def request(self, route: str, status: int, seconds: float) -> None:
         self.registry.request(route, status, seconds)
 
+    def cancel(self) -> None:
+        self.registry.cancel()
+
     def first_snapshot(self, seconds: float) -> None:
         self.registry.first_snapshot(seconds)
 

@@ -1,11 +1,15 @@
 """The HTTP API (FastAPI, the Serve ingress): checks who calls and what they send, then runs the CLI's pipeline
 with the models of `service.remote`, its model calls batched on the deployments with other requests' calls.
 
+No `from __future__ import annotations` here: FastAPI reads the route methods' annotations to know a body from a
+query parameter, and in a Serve ingress class it cannot resolve them from strings.
+
+The helpers come before the ingress class: Serve pickles the class when it is decorated, with the module's names
+defined by then.
+
 Routes are thin: the checks are `_guard` (keys, rate, body size) and `_prepare` (the CLI's input checks); every
 error is one `ServiceError` answered as `{"error": {"code", "message"}}` by `_answer_error`.
 """
-
-from __future__ import annotations
 
 import asyncio
 import json
@@ -140,6 +144,67 @@ async def _answer_unexpected(_: Request, error: Exception) -> JSONResponse:
     log.exception("request failed")
     return _error_response(ServiceError("internal", "The service failed unexpectedly; its log has the details. "
                                         "Try again."))
+
+
+class _Slot:
+    """One of the ingress's `max_in_flight` analyses, held while it runs."""
+
+    def __init__(self, ingress: "Ingress") -> None:
+        self.ingress = ingress
+        ingress.in_flight += 1
+        self.held = True
+
+    def __enter__(self) -> "_Slot":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.held:
+            self.ingress.in_flight -= 1
+            self.held = False
+
+
+def _line(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False) + "\n"
+
+
+def _timeout(config: ServiceConfig) -> ServiceError:
+    return ServiceError("timeout", f"The analysis took more than {config.timeout_s} s and was stopped; try again, "
+                        "or send a shorter article.")
+
+
+def _raise_if_lost(call: Call) -> None:
+    if call.lost is not None:
+        raise ServiceError("overloaded" if call.lost.overloaded else "unavailable",
+                           f"The {call.lost.role} model could not answer ({call.lost}); try again in "
+                           f"{RETRY_AFTER_S} s.", retry_after=RETRY_AFTER_S)
+
+
+def _glossary(text: str | None, name: str) -> Glossary | None:
+    if not text:
+        return None
+    try:
+        glossary, problems = read_glossary(name, text.encode("utf-8"))
+    except InputError as error:
+        raise from_khulasa(error) from None
+    for problem in problems:
+        log.info("glossary %s %s; that row is not used", name, problem)
+    return glossary
+
+
+def _translated(sentences: list[str], translator: Translator,
+                glossary: Glossary | None) -> tuple[list[str], list[dict[str, Any]]]:
+    """The translations of `sentences`, with `glossary` applied and its findings (`analysis.glossary`)."""
+    translations = translator.translate(sentences) if sentences else []
+    if not glossary or not glossary.terms:
+        return translations, []
+    text, spans, start = "\n".join(sentences), [], 0
+    for sentence, translation in zip(sentences, translations):
+        spans.append(Sentence(start, start + len(sentence), sentence, translation))
+        start += len(sentence) + 1
+    analysis = Analysis(text, Language("ar", 1.0), tuple(spans), tuple((i,) for i in range(len(spans))), None, (),
+                        (), ModelNames(translator.name, "", "", translator.seq2seq.engine))
+    glossed, checks = gloss_analysis(analysis, glossary, translator.translate)
+    return [sentence.translation for sentence in glossed.sentences], to_json(replace(glossed, checks=checks))["checks"]
 
 
 @serve.deployment(ray_actor_options={"num_cpus": 0}, graceful_shutdown_timeout_s=60)
@@ -291,7 +356,7 @@ class Ingress:
             raise from_khulasa(error) from None
         return settings, options, text
 
-    def _slot(self) -> _Slot:
+    def _slot(self) -> "_Slot":
         if self.in_flight >= self.config.max_in_flight:
             raise ServiceError("overloaded", f"The service is running {self.in_flight} analyses, its most; try "
                                f"again in {RETRY_AFTER_S} s.", retry_after=RETRY_AFTER_S)
@@ -314,6 +379,7 @@ class Ingress:
                 loop.call_soon_threadsafe(queue.put_nowait, error)
 
         threading.Thread(target=work, name="khulasa-request", daemon=True).start()
+        finished = False
         try:
             while (item := await queue.get()) is not end:
                 if isinstance(item, Cancelled):
@@ -324,8 +390,11 @@ class Ingress:
                     raise item
                 if item.stage == "done":
                     _raise_if_lost(call)
+                    finished = True
                 yield item
         finally:
+            if not finished:
+                self.metrics.cancel.remote()
             call.cancel()
 
     async def _models(self, settings: Settings, call: Call) -> Models:
@@ -343,8 +412,7 @@ class Ingress:
                     self._tokenizers[name] = (tokenizer, threading.Lock())
 
         def seq2seq(name: str, handle: Any) -> RemoteSeq2Seq:
-            role = "translator" if name == deployment else "summarizer"
-            return RemoteSeq2Seq(role, handle, described[name], *self._tokenizers[name], call)
+            return RemoteSeq2Seq(name, handle, described[name], *self._tokenizers[name], call)
 
         engines = sorted({described[deployment]["engine"], described["summarizer"]["engine"]})
         names = ModelNames(settings.translation_model, settings.summarizer, settings.ner, engine="+".join(engines),
@@ -362,64 +430,3 @@ class Ingress:
                 raise ServiceError("unavailable", f"The {name} model is not answering; try again in "
                                    f"{RETRY_AFTER_S} s.", retry_after=RETRY_AFTER_S) from None
         return self._described[name]
-
-
-class _Slot:
-    """One of the ingress's `max_in_flight` analyses, held while it runs."""
-
-    def __init__(self, ingress: Ingress) -> None:
-        self.ingress = ingress
-        ingress.in_flight += 1
-        self.held = True
-
-    def __enter__(self) -> _Slot:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.held:
-            self.ingress.in_flight -= 1
-            self.held = False
-
-
-def _line(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False) + "\n"
-
-
-def _timeout(config: ServiceConfig) -> ServiceError:
-    return ServiceError("timeout", f"The analysis took more than {config.timeout_s} s and was stopped; try again, "
-                        "or send a shorter article.")
-
-
-def _raise_if_lost(call: Call) -> None:
-    if call.lost is not None:
-        raise ServiceError("overloaded" if call.lost.overloaded else "unavailable",
-                           f"The {call.lost.role} model could not answer ({call.lost}); try again in "
-                           f"{RETRY_AFTER_S} s.", retry_after=RETRY_AFTER_S)
-
-
-def _glossary(text: str | None, name: str) -> Glossary | None:
-    if not text:
-        return None
-    try:
-        glossary, problems = read_glossary(name, text.encode("utf-8"))
-    except InputError as error:
-        raise from_khulasa(error) from None
-    for problem in problems:
-        log.info("glossary %s %s; that row is not used", name, problem)
-    return glossary
-
-
-def _translated(sentences: list[str], translator: Translator,
-                glossary: Glossary | None) -> tuple[list[str], list[dict[str, Any]]]:
-    """The translations of `sentences`, with `glossary` applied and its findings (`analysis.glossary`)."""
-    translations = translator.translate(sentences) if sentences else []
-    if not glossary or not glossary.terms:
-        return translations, []
-    text, spans, start = "\n".join(sentences), [], 0
-    for sentence, translation in zip(sentences, translations):
-        spans.append(Sentence(start, start + len(sentence), sentence, translation))
-        start += len(sentence) + 1
-    analysis = Analysis(text, Language("ar", 1.0), tuple(spans), tuple((i,) for i in range(len(spans))), None, (),
-                        (), ModelNames(translator.name, "", "", translator.seq2seq.engine))
-    glossed, checks = gloss_analysis(analysis, glossary, translator.translate)
-    return [sentence.translation for sentence in glossed.sentences], to_json(replace(glossed, checks=checks))["checks"]

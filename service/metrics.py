@@ -43,6 +43,7 @@ class Registry:
         self.first: Histogram = Histogram(LATENCY_BUCKETS)
         self.batches: dict[str, Histogram] = defaultdict(lambda: Histogram(BATCH_BUCKETS))
         self.callers: dict[str, Histogram] = defaultdict(lambda: Histogram(BATCH_BUCKETS))
+        self.cancelled = 0
 
     def request(self, route: str, status: int, seconds: float) -> None:
         self.requests[(route, status)] += 1
@@ -50,6 +51,9 @@ class Registry:
 
     def first_snapshot(self, seconds: float) -> None:
         self.first.observe(seconds)
+
+    def cancel(self) -> None:
+        self.cancelled += 1
 
     def batch(self, deployment: str, size: int, callers: int) -> None:
         self.batches[deployment].observe(size)
@@ -61,6 +65,8 @@ class Registry:
                  "# TYPE khulasa_requests_total counter"]
         lines += [f'khulasa_requests_total{{route="{route}",status="{status}"}} {count}'
                   for (route, status), count in sorted(self.requests.items())]
+        lines += ["# HELP khulasa_cancelled_total Analyses stopped early (caller gone, timeout, failure).",
+                  "# TYPE khulasa_cancelled_total counter", f"khulasa_cancelled_total {self.cancelled}"]
         lines += ["# HELP khulasa_request_seconds Time to answer a request, by route.",
                   "# TYPE khulasa_request_seconds histogram"]
         for route, histogram in sorted(self.latency.items()):

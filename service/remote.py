@@ -97,16 +97,16 @@ class Call:
 class RemoteSeq2Seq(Seq2Seq):
     """A seq2seq model whose `generate` runs on a deployment, with its tokenizer and settings here."""
 
-    def __init__(self, role: str, handle: Any, described: dict[str, Any], tokenizer: Any, lock: threading.Lock,
-                 call: Call) -> None:
+    def __init__(self, deployment: str, handle: Any, described: dict[str, Any], tokenizer: Any,
+                 lock: threading.Lock, call: Call) -> None:
         super().__init__(described["name"], "remote", tokenizer, described["window"], described["defaults"])
         self.engine, self.window = described["engine"], described["window"]
         self.lock = lock  # the tokenizer's, shared by every request's copy
-        self.role, self.handle, self.call = role, handle, call
+        self.deployment, self.handle, self.call = deployment, handle, call
 
     def generate(self, texts: Sequence[str], settings: Generation) -> list[str]:
         items = [(text, settings, self.count_tokens(text), self.call.id) for text in texts]
-        return self.call.gather(self.role, self.handle.generate, items)
+        return self.call.gather(self.deployment, self.handle.generate, items)
 
 
 class RemoteRecognizer:

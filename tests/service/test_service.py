@@ -34,7 +34,7 @@ pytestmark = pytest.mark.serve
 DESK, CMS = "desk-key-0123456789", "cms-key-9876543210"
 CRASH = "انقطع البث فجأة في منتصف الليل."  # the translator's replica dies on this sentence (once)
 STALL = "تأخر القطار ساعتين عن موعده."  # the translator takes 3 s over a batch holding this one
-MAX_CHARS, RATE, IN_FLIGHT = 4000, 30, 2
+MAX_CHARS, RATE, IN_FLIGHT = 4000, 30, 3
 
 
 @pytest.fixture(scope="module")
@@ -62,16 +62,20 @@ def service(tiny_env: dict[str, str], tiny_settings: Settings,
 
 def call(url: str, path: str, body: dict | None = None, key: str | None = DESK,
          headers: dict | None = None) -> tuple[int, dict, bytes]:
-    """Status, headers and body of one request (errors included)."""
+    """Status, headers (names in lower case) and body of one request (errors included)."""
     data = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
     request = urllib.request.Request(url + path, data=data, method="GET" if body is None else "POST",
                                      headers={"Content-Type": "application/json", **(headers or {}),
                                               **({"Authorization": f"Bearer {key}"} if key else {})})
     try:
         with urllib.request.urlopen(request, timeout=300) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, _lower(response.headers), response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, _lower(error.headers), error.read()
+
+
+def _lower(headers) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers.items()}
 
 
 def error_of(answer: tuple[int, dict, bytes]) -> tuple[int, str]:
@@ -94,3 +98,133 @@ def test_analysis_is_the_clis_json_timings_aside(service: str, seed: str, tiny_e
     status, _, body = call(service, "/v1/analyze", {"text": seed})
     assert status == 200
     assert without_timings(json.loads(body)) == without_timings(json.loads(cli.stdout))
+
+
+def stream_lines(url: str, body: dict) -> list[dict]:
+    status, _, raw = call(url, "/v1/analyze/stream", body)
+    assert status == 200
+    return [json.loads(line) for line in raw.decode("utf-8").splitlines()]
+
+
+def test_stream_sends_first_sentences_then_entities_then_summary_and_done_last(service: str, seed: str) -> None:
+    lines = stream_lines(service, {"text": seed})
+    stages = [line["stage"] for line in lines]
+    assert stages[0] == "translation" and any(s["translation"] for s in lines[0]["analysis"]["sentences"])
+    assert stages.index("entities") < stages.index("summary") < stages.index("summary_en") < stages.index("done")
+    assert [line["type"] for line in lines] == ["snapshot"] * (len(lines) - 1) + ["done"]
+
+
+def test_keys_none_wrong_and_right(service: str) -> None:
+    assert error_of(call(service, "/v1/models", key=None)) == (401, "unauthorized")
+    assert error_of(call(service, "/v1/models", key="not-a-key")) == (403, "forbidden")
+    assert call(service, "/v1/models")[0] == 200
+    assert call(service, "/v1/models", key=CMS)[0] == 200  # kept in the file only as its hash
+    assert call(service, "/v1/health", key=None)[0] == 200  # public: health and metrics
+
+
+def test_each_refusal_has_its_code_and_the_clis_message(service: str, seed: str) -> None:
+    assert error_of(call(service, "/v1/analyze", {"text": "ا" * (MAX_CHARS + 1)})) == (413, "too_long")
+    huge = {"text": "ا", "glossary": "x" * 2_100_000}
+    assert error_of(call(service, "/v1/analyze", huge)) == (413, "too_large")
+    status, _, body = call(service, "/v1/analyze", {"text": "The minister met his counterpart in Ankara today."})
+    assert (status, json.loads(body)["error"]["code"]) == (422, "not_arabic")
+    assert "does not look like Arabic" in json.loads(body)["error"]["message"]
+    assert error_of(call(service, "/v1/analyze", {"text": " \u200f "})) == (400, "bad_input")
+    assert error_of(call(service, "/v1/analyze", {"text": seed, "colour": "red"})) == (422, "invalid_request")
+    assert error_of(call(service, "/v1/analyze", {"text": seed, "translation": "best"})) == (503, "model_missing")
+    assert error_of(call(service, "/v1/nowhere", key=DESK)) == (404, "not_found")
+
+
+def test_a_key_over_its_rate_waits(service: str) -> None:
+    answers = [call(service, "/v1/models", key=CMS) for _ in range(RATE + 1)]
+    assert error_of(answers[-1]) == (429, "rate_limited")
+    assert int(answers[-1][1]["retry-after"]) >= 1
+    assert call(service, "/v1/models", key=DESK)[0] == 200  # the other key's bucket is its own
+
+
+def test_a_full_service_answers_503_with_retry_after_instead_of_queueing(service: str, seed: str) -> None:
+    slow = {"text": f"{STALL}\n{seed}"}
+    answers: list = []
+    threads = [threading.Thread(target=lambda: answers.append(call(service, "/v1/analyze", slow)))
+               for _ in range(IN_FLIGHT)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 120
+    while _queued(service, "translator_fast") < 1 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    refused = call(service, "/v1/analyze", {"text": seed})
+    for thread in threads:
+        thread.join()
+    assert error_of(refused) == (503, "overloaded") and int(refused[1]["retry-after"]) >= 1
+    assert [answer[0] for answer in answers] == [200] * IN_FLIGHT
+
+
+def _queued(url: str, deployment: str) -> int:
+    text = call(url, "/metrics", key=None)[2].decode()
+    line = next((line for line in text.splitlines() if line.startswith(f'khulasa_queue_length{{deployment="'
+                                                                        f'{deployment}"}}')), "x 0")
+    return int(line.split()[-1])
+
+
+def test_requests_of_several_callers_share_translator_batches(service: str, seed: str) -> None:
+    lines = seed.splitlines()
+    articles = [f"{STALL}\n{seed}", "\n".join(lines[1:]), "\n".join(lines[2:])]
+    threads = [threading.Thread(target=call, args=(service, "/v1/analyze", {"text": article}))
+               for article in articles]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.5)  # the stalled batch runs first; the others' calls queue behind it and are batched together
+    for thread in threads:
+        thread.join()
+    metrics = call(service, "/metrics", key=None)[2].decode()
+    single = _metric(metrics, 'khulasa_translator_fast_batch_callers_bucket{le="1"}')
+    assert _metric(metrics, "khulasa_translator_fast_batch_callers_count") > single  # a batch of two callers
+    assert _metric(metrics, "khulasa_translator_fast_batch_size_sum") >= _metric(
+        metrics, "khulasa_translator_fast_batch_size_count")
+
+
+def _metric(text: str, name: str) -> float:
+    return float(next(line for line in text.splitlines() if line.startswith(name + " ")).split()[-1])
+
+
+def test_a_client_that_goes_away_cancels_its_analysis(service: str, seed: str) -> None:
+    from analysis.pipeline import Options
+    from client.http import ServiceClient
+    from core.errors import Cancelled
+
+    before = _metric(call(service, "/metrics", key=None)[2].decode(), "khulasa_cancelled_total")
+    client = ServiceClient(service, DESK)
+    seen: list = []
+    with pytest.raises(Cancelled):
+        for analysis in client.stream(f"{STALL}\n{seed}", Options(), "fast", stop=lambda: bool(seen)):
+            seen.append(analysis)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        after = _metric(call(service, "/metrics", key=None)[2].decode(), "khulasa_cancelled_total")
+        if after > before:
+            break
+        time.sleep(0.5)
+    assert after == before + 1
+    assert len(seen) == 1 and seen[0].stage != "done"
+
+
+def test_a_replica_killed_mid_request_is_replaced_and_the_request_retried_or_refused(service: str,
+                                                                                    seed: str) -> None:
+    status, _, body = call(service, "/v1/analyze", {"text": f"{seed}\n{CRASH}"})
+    assert status in {200, 503}, body
+    if status == 503:
+        assert json.loads(body)["error"]["code"] == "unavailable"
+    else:
+        assert all(sentence["translation"] for sentence in json.loads(body)["sentences"])
+    deadline = time.monotonic() + 120
+    while call(service, "/v1/health", key=None)[0] != 200 and time.monotonic() < deadline:
+        time.sleep(1)
+    assert call(service, "/v1/analyze", {"text": seed})[0] == 200
+
+
+def test_an_edited_analysis_is_rechecked_as_the_cli_does(service: str, seed: str) -> None:
+    analysis = json.loads(call(service, "/v1/analyze", {"text": seed})[2])
+    analysis["checks"] = []
+    status, _, body = call(service, "/v1/check", {"analysis": analysis, "article": seed})
+    assert status == 200 and "checks" in json.loads(body)
+    assert error_of(call(service, "/v1/check", {"analysis": {"sentences": []}})) == (400, "bad_input")
