@@ -220,7 +220,7 @@ class Ingress:
         keys = Keys.read(config.keys_path) if config.keys_path else None
         api.state.gate = Gate(config, keys, RateLimit(config.rate_per_minute), metrics)
         self.queues: Counter = Counter()
-        self.in_flight = 0
+        self.in_flight = self.cancelled = 0
         self._described: dict[str, dict[str, Any]] = {}
         self._tokenizers: dict[str, tuple[Any, threading.Lock]] = {}
         self._setup = asyncio.Lock()
@@ -325,7 +325,7 @@ class Ingress:
 
     @api.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics")
     async def metrics_text(self) -> PlainTextResponse:
-        text = await self.metrics.render.remote(dict(self.queues))
+        text = await self.metrics.render.remote(dict(self.queues), self.cancelled)
         return PlainTextResponse(text, media_type="text/plain; version=0.0.4")
 
     def _handles(self) -> dict[str, Any]:
@@ -394,7 +394,7 @@ class Ingress:
                 yield item
         finally:
             if not finished:
-                self.metrics.cancel.remote()
+                self.cancelled += 1
             call.cancel()
 
     async def _models(self, settings: Settings, call: Call) -> Models:

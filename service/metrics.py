@@ -43,7 +43,6 @@ class Registry:
         self.first: Histogram = Histogram(LATENCY_BUCKETS)
         self.batches: dict[str, Histogram] = defaultdict(lambda: Histogram(BATCH_BUCKETS))
         self.callers: dict[str, Histogram] = defaultdict(lambda: Histogram(BATCH_BUCKETS))
-        self.cancelled = 0
 
     def request(self, route: str, status: int, seconds: float) -> None:
         self.requests[(route, status)] += 1
@@ -52,21 +51,19 @@ class Registry:
     def first_snapshot(self, seconds: float) -> None:
         self.first.observe(seconds)
 
-    def cancel(self) -> None:
-        self.cancelled += 1
-
     def batch(self, deployment: str, size: int, callers: int) -> None:
         self.batches[deployment].observe(size)
         self.callers[deployment].observe(callers)
 
-    def render(self, queues: dict[str, int]) -> str:
-        """The text `/metrics` answers; `queues` are the calls waiting on each deployment now."""
+    def render(self, queues: dict[str, int], cancelled: int) -> str:
+        """The text `/metrics` answers; `queues` are the calls waiting on each deployment now, `cancelled` the
+        analyses the ingress stopped early (counted there: a call made by a cancelled request is cancelled too)."""
         lines = ["# HELP khulasa_requests_total Requests answered, by route and HTTP status.",
                  "# TYPE khulasa_requests_total counter"]
         lines += [f'khulasa_requests_total{{route="{route}",status="{status}"}} {count}'
                   for (route, status), count in sorted(self.requests.items())]
         lines += ["# HELP khulasa_cancelled_total Analyses stopped early (caller gone, timeout, failure).",
-                  "# TYPE khulasa_cancelled_total counter", f"khulasa_cancelled_total {self.cancelled}"]
+                  "# TYPE khulasa_cancelled_total counter", f"khulasa_cancelled_total {cancelled}"]
         lines += ["# HELP khulasa_request_seconds Time to answer a request, by route.",
                   "# TYPE khulasa_request_seconds histogram"]
         for route, histogram in sorted(self.latency.items()):

@@ -7,6 +7,7 @@ installed.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import socket
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.scale import distinct_copy
 from core.settings import Settings
 from tests.test_cli import run_cli
 
@@ -33,8 +35,17 @@ from service.config import ServiceConfig  # noqa: E402
 pytestmark = pytest.mark.serve
 DESK, CMS = "desk-key-0123456789", "cms-key-9876543210"
 CRASH = "انقطع البث فجأة في منتصف الليل."  # the translator's replica dies on this sentence (once)
-STALL = "تأخر القطار ساعتين عن موعده."  # the translator takes 3 s over a batch holding this one
+STALL = "تأخر القطار ساعتين"  # the translator takes 3 s over a batch holding a sentence with these words
 MAX_CHARS, RATE, IN_FLIGHT = 4000, 30, 3
+_copies = itertools.count(1)
+
+
+def fresh(seed: str, *, stalled: bool = False) -> str:
+    """A copy of the seed no other request sent (each sentence numbered), so the ingress's sentence cache saves no
+    model call; `stalled`: with a first sentence over which the translator takes 3 s."""
+    number = next(_copies)
+    copy = distinct_copy(seed, number)
+    return f"{STALL} عن موعده في الرحلة {number}.\n{copy}" if stalled else copy
 
 
 @pytest.fixture(scope="module")
@@ -143,10 +154,9 @@ def test_a_key_over_its_rate_waits(service: str) -> None:
 
 
 def test_a_full_service_answers_503_with_retry_after_instead_of_queueing(service: str, seed: str) -> None:
-    slow = {"text": f"{STALL}\n{seed}"}
     answers: list = []
-    threads = [threading.Thread(target=lambda: answers.append(call(service, "/v1/analyze", slow)))
-               for _ in range(IN_FLIGHT)]
+    threads = [threading.Thread(target=lambda body: answers.append(call(service, "/v1/analyze", body)),
+                                args=({"text": fresh(seed, stalled=True)},)) for _ in range(IN_FLIGHT)]
     for thread in threads:
         thread.start()
     deadline = time.monotonic() + 120
@@ -167,8 +177,7 @@ def _queued(url: str, deployment: str) -> int:
 
 
 def test_requests_of_several_callers_share_translator_batches(service: str, seed: str) -> None:
-    lines = seed.splitlines()
-    articles = [f"{STALL}\n{seed}", "\n".join(lines[1:]), "\n".join(lines[2:])]
+    articles = [fresh(seed, stalled=True), fresh(seed), fresh(seed)]
     threads = [threading.Thread(target=call, args=(service, "/v1/analyze", {"text": article}))
                for article in articles]
     for thread in threads:
@@ -196,7 +205,7 @@ def test_a_client_that_goes_away_cancels_its_analysis(service: str, seed: str) -
     client = ServiceClient(service, DESK)
     seen: list = []
     with pytest.raises(Cancelled):
-        for analysis in client.stream(f"{STALL}\n{seed}", Options(), "fast", stop=lambda: bool(seen)):
+        for analysis in client.stream(fresh(seed, stalled=True), Options(), "fast", stop=lambda: bool(seen)):
             seen.append(analysis)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -210,7 +219,7 @@ def test_a_client_that_goes_away_cancels_its_analysis(service: str, seed: str) -
 
 def test_a_replica_killed_mid_request_is_replaced_and_the_request_retried_or_refused(service: str,
                                                                                     seed: str) -> None:
-    status, _, body = call(service, "/v1/analyze", {"text": f"{seed}\n{CRASH}"})
+    status, _, body = call(service, "/v1/analyze", {"text": f"{fresh(seed)}\n{CRASH}"})
     assert status in {200, 503}, body
     if status == 503:
         assert json.loads(body)["error"]["code"] == "unavailable"
@@ -228,3 +237,43 @@ def test_an_edited_analysis_is_rechecked_as_the_cli_does(service: str, seed: str
     status, _, body = call(service, "/v1/check", {"analysis": analysis, "article": seed})
     assert status == 200 and "checks" in json.loads(body)
     assert error_of(call(service, "/v1/check", {"analysis": {"sentences": []}})) == (400, "bad_input")
+
+
+def test_the_cli_on_the_service_prints_what_it_prints_alone_and_keeps_its_exit_codes(
+        service: str, seed: str, tiny_env: dict[str, str], tmp_path: Path) -> None:
+    article, english = tmp_path / "seed.txt", tmp_path / "english.txt"
+    article.write_text(seed, encoding="utf-8")
+    english.write_text("The minister met his counterpart in Ankara today.", encoding="utf-8")
+    # No model where the CLI runs: every model variable points nowhere, so only the service can have analysed it.
+    env = {**tiny_env, "KHULASA_SERVICE_KEY": DESK, "KHULASA_TRANSLATOR": str(tmp_path / "none"),
+           "KHULASA_SUMMARIZER": str(tmp_path / "none"), "KHULASA_NER": str(tmp_path / "none")}
+    served = run_cli("analyze", str(article), "--service", service, env=env)
+    assert served.returncode == 0, served.stderr.decode()
+    direct = json.loads(call(service, "/v1/analyze", {"text": seed})[2])
+    assert without_timings(json.loads(served.stdout)) == without_timings(direct)
+    refused = run_cli("analyze", str(english), "--service", service, env=env)
+    assert refused.returncode == 3 and refused.stderr.decode().count("\n") == 1
+    wrong_key = run_cli("analyze", str(article), "--service", service, env={**env, "KHULASA_SERVICE_KEY": "x"})
+    assert wrong_key.returncode == 5 and "not one of the service's keys" in wrong_key.stderr.decode()
+
+
+@pytest.mark.browser
+def test_the_desk_on_the_service_shows_the_analysis_without_loading_a_model(
+        service: str, seed: str, tiny_env: dict[str, str], tmp_path: Path) -> None:
+    import os
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS, analyse, open_session, playwright_api, streamlit_server
+
+    nowhere = str(tmp_path / "none")
+    env = {**os.environ, **tiny_env, "KHULASA_SERVICE": service, "KHULASA_SERVICE_KEY": DESK,
+           "KHULASA_TRANSLATOR": nowhere, "KHULASA_SUMMARIZER": nowhere, "KHULASA_NER": nowhere,
+           "KHULASA_DB": str(tmp_path / "history.sqlite3")}
+    with streamlit_server(env, tmp_path / "streamlit.log") as server, playwright_api.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            with open_session(browser, server.url) as session:
+                analyse(session.page, seed)
+                assert session.page.locator(".khulasa-translation").inner_text().strip()
+        finally:
+            browser.close()
+        assert "could not be loaded" not in server.console()
