@@ -1,5 +1,6 @@
 """The newsroom service on a local Ray Serve with the tiny models, started once for this module: the CLI's contract,
-streaming order, keys, limits and error codes, cancel, and a replica killed mid-request.
+streaming order, keys, limits and error codes, cancel, a replica killed mid-request, and a node lost (two simulated
+nodes on this machine).
 
 These are the service tests (marker `serve`; deselect with `-m "not serve"`); they are skipped when Ray Serve is not
 installed.
@@ -7,6 +8,7 @@ installed.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import logging
@@ -27,6 +29,7 @@ from tests.test_cli import run_cli
 
 serve = pytest.importorskip("ray.serve")
 import ray  # noqa: E402 - only once Ray Serve is known to be there
+from ray.cluster_utils import Cluster  # noqa: E402
 
 from documents.ray_batch import ROOT, UPLOAD_EXCLUDES  # noqa: E402
 from service.app import APP_NAME, build  # noqa: E402
@@ -49,26 +52,35 @@ def fresh(seed: str, *, stalled: bool = False) -> str:
 
 
 @pytest.fixture(scope="module")
-def service(tiny_env: dict[str, str], tiny_settings: Settings,
-            tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def cluster(tiny_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    """Two simulated nodes of one CPU each on this machine: the head, and a worker node a test removes."""
     folder = tmp_path_factory.mktemp("service")
-    keys = folder / "keys"
-    keys.write_text(f"# the desks\n{DESK}\nsha256:{__import__('hashlib').sha256(CMS.encode()).hexdigest()}\n",
-                    encoding="utf-8")
     env = {**tiny_env, "KHULASA_SERVE_CRASH": CRASH, "KHULASA_SERVE_CRASH_MARKER": str(folder / "crashed"),
            "KHULASA_SERVE_STALL": STALL}
-    ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR, log_to_driver=False,
+    nodes = Cluster(initialize_head=True, head_node_args={"num_cpus": 1})
+    nodes.add_node(num_cpus=1)
+    ray.init(address=nodes.address, logging_level=logging.ERROR, log_to_driver=False,
              runtime_env={"working_dir": str(ROOT), "excludes": UPLOAD_EXCLUDES, "env_vars": env})
+    yield nodes
+    ray.shutdown()
+    nodes.shutdown()
+
+
+@pytest.fixture(scope="module")
+def service(cluster: Cluster, tiny_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The service on the two nodes, every model replica sized to fit one node (so the head alone can hold them
+    all once the other node is lost); its HTTP proxy on the head only."""
+    keys = tmp_path_factory.mktemp("keys") / "keys"
+    keys.write_text(f"# the desks\n{DESK}\nsha256:{hashlib.sha256(CMS.encode()).hexdigest()}\n", encoding="utf-8")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     config = ServiceConfig(port=port, keys_path=str(keys), rate_per_minute=RATE, max_in_flight=IN_FLIGHT,
                            max_chars=MAX_CHARS, reserve_memory=False, batch_wait_s=0.05)
-    serve.start(http_options={"host": "127.0.0.1", "port": port})
-    serve.run(build(replace(tiny_settings, engine="ctranslate2"), config, 2.0), name=APP_NAME, route_prefix="/")
+    serve.start(proxy_location="HeadOnly", http_options={"host": "127.0.0.1", "port": port})
+    serve.run(build(replace(tiny_settings, engine="ctranslate2"), config, 1.0), name=APP_NAME, route_prefix="/")
     yield f"http://127.0.0.1:{port}"
     serve.shutdown()
-    ray.shutdown()
 
 
 def call(url: str, path: str, body: dict | None = None, key: str | None = DESK,
@@ -277,3 +289,16 @@ def test_the_desk_on_the_service_shows_the_analysis_without_loading_a_model(
         finally:
             browser.close()
         assert "could not be loaded" not in server.console()
+
+
+def test_a_node_lost_from_the_cluster_leaves_the_service_answering(service: str, cluster: Cluster,
+                                                                   seed: str) -> None:
+    """Last in this module: the worker node goes, and the replicas it held start again on the head."""
+    worker = next(node for node in cluster.list_all_nodes() if node is not cluster.head_node)
+    cluster.remove_node(worker)
+    deadline = time.monotonic() + 180
+    while call(service, "/v1/health", key=None)[0] != 200 and time.monotonic() < deadline:
+        time.sleep(1)
+    status, _, body = call(service, "/v1/analyze", {"text": fresh(seed)})
+    assert status == 200, body
+    assert all(sentence["translation"] for sentence in json.loads(body)["sentences"])
