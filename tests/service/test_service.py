@@ -142,7 +142,9 @@ def test_keys_none_wrong_and_right(service: str) -> None:
     assert error_of(call(service, "/v1/models", key="not-a-key")) == (403, "forbidden")
     assert call(service, "/v1/models")[0] == 200
     assert call(service, "/v1/models", key=CMS)[0] == 200  # kept in the file only as its hash
-    assert call(service, "/v1/health", key=None)[0] == 200  # public: health and metrics
+    assert call(service, "/v1/health", key=None)[0] == 200  # public: health, metrics and the API's docs
+    assert call(service, "/docs", key=None)[0] == 200
+    assert "/v1/analyze/stream" in json.loads(call(service, "/openapi.json", key=None)[2])["paths"]
 
 
 def test_each_refusal_has_its_code_and_the_clis_message(service: str, seed: str) -> None:
