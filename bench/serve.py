@@ -182,7 +182,7 @@ def replica_memory() -> dict[str, float]:
         try:
             command = status.read_bytes().decode(errors="replace")
             if "ServeReplica:khulasa:" in command:
-                name = command.split("ServeReplica:khulasa:")[1].split("\0")[0].strip()
+                name = command.split("ServeReplica:khulasa:")[1].split("\0")[0].split(".")[0].strip()
                 rss = next(line for line in (status.parent / "status").read_text().splitlines()
                            if line.startswith("VmRSS"))
                 found[name] = int(rss.split()[1]) / 1024 ** 2
@@ -254,6 +254,7 @@ def main() -> None:
     url = f"http://127.0.0.1:{PORT}"
     rows = []
     try:
+        stream(url, distinct_copy(seed_text(), 999))  # warm-up: the ingress loads its tokenizers on first use
         for index, clients in enumerate(int(value) for value in args.clients.split(",")):
             rows.append(load(url, clients, args.per_client, offset=1000 * (index + 1)))
             print(rows[-1], flush=True)
