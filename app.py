@@ -13,6 +13,7 @@ from components.article_input import article_input
 from components.batch import batch_expander
 from components.desk import results_area
 from components.downloads import downloads_panel
+from components.glossary import glossary_sidebar
 from components.history import history_sidebar, open_history, save_finished
 from components.progress import ended_run, forget_run, start_analysis
 from components.resources import current_settings, show_khulasa_log
@@ -28,6 +29,7 @@ show_khulasa_log()
 downloads_panel(key="downloads")
 settings, options = settings_sidebar(current_settings(), key="sidebar")
 history = open_history(settings)
+options = glossary_sidebar(history, settings, options, key="glossary")
 paste, upload = st.columns([3, 1], gap="medium")
 with upload:
     upload_input(settings, target="article-text", key="upload")

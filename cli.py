@@ -1,7 +1,9 @@
 """Khulasa on the command line.
 
     python cli.py analyze PATH [--format json|md] [--out FILE] [--force] [--translation fast|best]
-    python cli.py batch SRC --out DIR [--force] [--translation fast|best] [--ray [ADDRESS]] [--actors N]
+                                   [--summary abstractive|key-sentences] [--key-sentences N] [--alternatives N]
+    python cli.py batch SRC --out DIR [--force] [--translation fast|best] [--summary abstractive|key-sentences]
+                                         [--key-sentences N] [--ray [ADDRESS]] [--actors N]
                                          [--cpus-per-actor N] [--memory-per-actor GB] [--retries N]
     python cli.py models download|status [--translation fast|best]
     python cli.py check FILE.json [--article TEXT_FILE]
@@ -10,14 +12,19 @@
 `analyze` reads one article: a .txt, .docx, .html/.htm or .pdf file, any other file as UTF-8 text, or stdin
 (`-`). Exit codes: 0 success; 2 unusable input (empty, not UTF-8, over the size limit, an unreadable document)
 or an `--out` file that cannot be written (refused before any work);
+Each sentence of the JSON carries the translator's `confidence` (the mean log-probability per output token of its
+beam, 0 is certain); `--alternatives N` adds to each sentence `alternatives`, the translator's N best other
+translations (`[{"text", "confidence"}]`, from one more beam search per sentence, so only when asked).
 3 not Arabic (unless `--force`); 4 a model could not be loaded; 6 a partial result: a stage failed (or its model
 wrote nothing), the rest is printed and each problem is one line on stderr; 1 an unexpected failure (one line).
 
-`batch` analyses every .txt, .docx, .html/.htm and .pdf file in the folder SRC and writes, into the `--out`
-folder, one Markdown export and one JSON analysis per article (named after the article's file), `index.md`,
-`khulasa-batch.zip` (the same files) and `manifest.jsonl`, with a progress line per file on stderr. A rerun skips
-the articles the manifest lists as done with the same bytes and models. With `--ray` (or `KHULASA_RAY_ADDRESS`)
-the articles are analysed on Ray Data: a local Ray, or the cluster at ADDRESS (`documents/ray_batch.py`).
+`batch` analyses every .txt, .docx, .html/.htm and .pdf file in the folder SRC and its subfolders (hidden ones
+left out) and writes, into the `--out` folder, one Markdown export and one JSON analysis per article (named after
+its path inside SRC), `index.md`, `khulasa-batch.zip` (the same files) and `manifest.jsonl`, with a progress line
+per file on stderr. A rerun skips the articles the manifest lists as done with the same bytes and models, and the
+failures the same bytes would repeat (`documents/archive.py` says which; `--force` retries every failure). With
+`--ray` (or `KHULASA_RAY_ADDRESS`) the articles are analysed on Ray Data: a local Ray, or the cluster at ADDRESS
+(`documents/ray_batch.py`).
 Exit codes: 0 every file analysed; 1 some failed (`index.md` says why); 2 SRC holds no such file; 4 a model
 could not be loaded; 5 Ray is not installed or its cluster cannot be reached. Each failure prints one line on
 stderr, never a traceback.
@@ -37,7 +44,9 @@ their exit codes (2, 3, 4), and a service that cannot be reached or refuses the 
 stderr, so the desk can then work offline (the translator of `--translation`, fast unless asked: the best one is
 fetched only when chosen); `models status` lists each model, both translators included: cached or not, its
 revision, its size on disk and its converted copies. `--translation best` on `analyze` or `batch` translates with
-`KHULASA_TRANSLATOR_BEST` (`Helsinki-NLP/opus-mt-tc-big-ar-en`).
+`KHULASA_TRANSLATOR_BEST` (`Helsinki-NLP/opus-mt-tc-big-ar-en`). `--summary key-sentences` on `analyze` or
+`batch` summarises with the article's key sentences, quoted verbatim (`--key-sentences N` of them; default 3, or
+about a fifth of a long article) instead of mT5's abstractive summary.
 Exit code 4 when a model cannot be downloaded or loaded.
 """
 
@@ -47,11 +56,13 @@ import argparse
 import hashlib
 import json
 import logging
+import math
 import os
 import sys
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 
 from analysis.pipeline import Options, analyze, check_input, check_language, load_models
 from arabic.language import describe, is_mixed
@@ -59,28 +70,31 @@ from client.http import ServiceClient, ServiceRefused
 from core.errors import InputError, KhulasaError
 from core.settings import TRANSLATION_MODES, Settings, SettingsError
 from core.types import Analysis
-from documents.archive import Archive, Pending, content_hash
+from documents.archive import Archive, Pending, article_name, content_hash
 from documents.batch import BatchItem, analyze_source, read_bytes
 from documents.export import to_markdown
 from documents.glossary import read_glossary, to_csv
-from documents.readers import KINDS, read_document
+from documents.readers import KINDS, read_document, read_file, regular_size
 from documents.recheck import rechecked
 from documents.serialize import to_json
 from models.inventory import describe_status, model_status
 from models.prepare import convert_ahead, model_revisions
 from models.progress import Printer
+from models.translate import Scored, Translator
 
 
 def read_article(path: str, max_chars: int) -> str:
     """The article's text from a file or stdin (`-`). Documents go through their reader; anything else is text,
-    decoded strictly as UTF-8 (a BOM is dropped) or as UTF-16 when it starts with a UTF-16 byte-order mark."""
+    decoded strictly as UTF-8 (a BOM is dropped) or as UTF-16 when it starts with a UTF-16 byte-order mark.
+    No more than the size limit plus one byte is read (`read_file`), before any model loads."""
+    if path == "-":
+        return read_file("stdin", sys.stdin.buffer, max_chars=max_chars, kind="txt").text
+    kind = None if Path(path).suffix.lower() in KINDS else "txt"
     try:
-        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        with open(path, "rb") as file:
+            return read_file(Path(path).name, file, max_chars=max_chars, kind=kind, size=regular_size(file)).text
     except OSError as error:
         raise InputError(f"Cannot read {path}: {error.strerror or error}.") from None
-    name = "stdin" if path == "-" else Path(path).name
-    kind = None if path != "-" and Path(path).suffix.lower() in KINDS else "txt"
-    return read_document(name, raw, max_chars=max_chars, kind=kind).text
 
 
 def check_out(path: str) -> Path:
@@ -114,11 +128,14 @@ PARTIAL = 6  # `analyze` printed a result with a part missing
 
 
 def read_options(args: argparse.Namespace, settings: Settings) -> Options:
-    """`--force`, and the glossary of `--glossary` (else `KHULASA_GLOSSARY`): an unreadable file stops the command;
-    each unusable row is one warning line on stderr and the other rows are used."""
+    """`--force`, the summary kind of `--summary` and `--key-sentences`, and the glossary of `--glossary` (else
+    `KHULASA_GLOSSARY`): an unreadable file stops the command; each unusable row is one warning line on stderr
+    and the other rows are used."""
+    kind = (getattr(args, "summary", None) or "abstractive").replace("-", "_")
+    options = Options(force=args.force, summary_kind=kind, key_sentences=getattr(args, "key_sentences", None))
     path = getattr(args, "glossary", None) or settings.glossary
     if not path:
-        return Options(force=args.force)
+        return options
     try:
         data = Path(path).expanduser().read_bytes()
     except OSError as error:
@@ -126,7 +143,7 @@ def read_options(args: argparse.Namespace, settings: Settings) -> Options:
     glossary, problems = read_glossary(Path(path).name, data)
     for problem in problems:
         print(f"warning: glossary {Path(path).name} {problem}; that row is not used", file=sys.stderr)
-    return Options(force=args.force, glossary=glossary)
+    return replace(options, glossary=glossary)
 
 
 def run(args: argparse.Namespace) -> tuple[str, Analysis]:
@@ -134,6 +151,10 @@ def run(args: argparse.Namespace) -> tuple[str, Analysis]:
     settings = read_settings(args)
     options = read_options(args, settings)
     text = check_input(read_article(args.path, settings.max_chars), settings)
+    models = None
+    if args.service and args.alternatives:
+        raise InputError("--alternatives needs the models here; leave out --service (the service does not offer "
+                         "alternatives yet).")
     if args.service:  # the service checks the language and runs the models; nothing is loaded here
         analysis = ServiceClient(args.service, settings.service_key).analysis(text, options, settings.translation)
     else:
@@ -144,22 +165,36 @@ def run(args: argparse.Namespace) -> tuple[str, Analysis]:
         analysis = analyze(text, models, settings, options)
     if args.format == "md":
         return to_markdown(analysis), analysis
-    return json.dumps(to_json(analysis), ensure_ascii=False, indent=2) + "\n", analysis
+    data = to_json(analysis)
+    if args.alternatives and models and models.translator:
+        for sentence, found in zip(data["sentences"], alternatives_of(analysis, models.translator, args.alternatives)):
+            sentence["alternatives"] = [{"text": scored.text, "confidence": scored.confidence} for scored in found]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n", analysis
+
+
+def alternatives_of(analysis: Analysis, translator: Translator, count: int) -> list[list[Scored]]:
+    """Each sentence's `count` best other translations (none for a sentence no model translated)."""
+    return [translator.alternatives(sentence.text, count, besides=sentence.translation)
+            if sentence.confidence is not None else [] for sentence in analysis.sentences]
 
 
 def run_batch(args: argparse.Namespace) -> int:
     settings = read_settings(args)
     address = args.ray if args.ray is not None else os.environ.get("KHULASA_RAY_ADDRESS", "").strip() or None
-    paths = list_articles(Path(args.dir))
+    articles = list_articles(Path(args.dir))
     generated, options = datetime.now(UTC), read_options(args, settings)
     # A changed glossary changes the English: the articles done with another one are done again.
     glossary = {"glossary": hashlib.sha256(to_csv(options.glossary).encode()).hexdigest()[:12]} \
         if options.glossary else {}
-    archive = Archive(Path(args.out), model_revisions(settings) | glossary)
+    # So does another summary kind: the articles summarised the other way are done again.
+    kind = {"summary": f"{options.summary_kind}:{options.key_sentences or 'default'}"} \
+        if options.summary_kind != "abstractive" else {}
+    archive = Archive(Path(args.out), model_revisions(settings) | glossary | kind, max_chars=settings.max_chars,
+                      force=args.force)
     try:
-        pending = archive.plan(paths)
+        pending = archive.plan(articles.items())
         if skipped := archive.skipped:
-            print(f"{skipped} of {len(paths)} files already done or failed for good (same bytes and models); "
+            print(f"{skipped} of {len(articles)} files already done or failed for good (same bytes and models); "
                   "skipping them",
                   file=sys.stderr)
         if pending and address is not None and not args.service:
@@ -173,22 +208,29 @@ def run_batch(args: argparse.Namespace) -> int:
             analyze_here(pending, archive, settings, options, generated, client)
         elif pending:
             analyze_here(pending, archive, settings, options, generated)
-        analysed, total = archive.finish([path.name for path in paths], generated)
+        analysed, total = archive.finish(list(articles), generated)
     finally:
         archive.close()
     print(f"{analysed} of {total} files analysed; results in {args.out}", file=sys.stderr)
     return 0 if analysed == total else 1
 
 
-def list_articles(folder: Path) -> list[Path]:
-    """The folder's articles (.txt, .docx, .html/.htm, .pdf), sorted by name; hidden files are left out."""
+def list_articles(folder: Path) -> dict[str, Path]:
+    """The articles (.txt, .docx, .html/.htm, .pdf) in the folder and its subfolders, by name (`article_name`:
+    the path inside the folder), sorted; hidden files and folders are left out, symbolic links to folders are
+    not followed."""
     if not folder.is_dir():
         raise InputError(f"{folder} is not a folder: give the folder that holds the articles.")
-    paths = sorted(path for path in folder.iterdir()
-                   if path.is_file() and path.suffix.lower() in KINDS and not path.name.startswith("."))
-    if not paths:
+    articles = {}
+    for root, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in files:
+            path = Path(root, name)
+            if not name.startswith(".") and path.suffix.lower() in KINDS and path.is_file():
+                articles[article_name(path.relative_to(folder))] = path
+    if not articles:
         raise InputError(f"{folder} holds no .txt, .docx, .html, .htm or .pdf files to analyse.")
-    return paths
+    return dict(sorted(articles.items()))
 
 
 def analyze_here(pending: list[Pending], archive: Archive, settings: Settings, options: Options,
@@ -198,7 +240,7 @@ def analyze_here(pending: list[Pending], archive: Archive, settings: Settings, o
     models = None if client else _load_with_progress(settings)
     for done, article in enumerate(pending, start=1):
         try:
-            data = read_bytes(article.path)
+            data = read_bytes(article.path, settings.max_chars, article.name)
         except InputError as error:
             item, sha256 = BatchItem(article.name, error=str(error)), article.sha256
         else:
@@ -283,14 +325,37 @@ def _print_progress(done: int, total: int, item: BatchItem) -> None:
     print(f"[{done}/{total}] {item.name}: {outcome}", file=sys.stderr, flush=True)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its refusals (a bad option value, a missing argument) as one line, exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def _positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"must be a positive whole number, not {value!r}")
     return int(value)
 
 
+def _count(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"must be a whole number, 0 or more, not {value!r}")
+    return int(value)
+
+
+def _gigabytes(value: str) -> float:
+    try:
+        amount = float(value)
+    except ValueError:
+        amount = math.nan
+    if not 0 < amount < math.inf:
+        raise argparse.ArgumentTypeError(f"must be a positive number of GB, not {value!r}")
+    return amount
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="cli.py", description="Summarise, translate and tag Arabic articles.")
+    parser = _Parser(prog="cli.py", description="Summarise, translate and tag Arabic articles.")
     commands = parser.add_subparsers(dest="command", required=True)
     analyze_parser = commands.add_parser("analyze", help="analyse one article (PATH, or - for stdin)")
     analyze_parser.add_argument("path", metavar="PATH")
@@ -306,6 +371,16 @@ def main(argv: list[str] | None = None) -> int:
     service = {"metavar": "URL", "help": "analyse on the newsroom service at URL (key: KHULASA_SERVICE_KEY); no "
                "model is loaded here"}
     analyze_parser.add_argument("--service", **service)
+    summary = {"choices": ("abstractive", "key-sentences"), "default": "abstractive",
+               "help": "abstractive (mT5 writes it) or key-sentences (the article's most central sentences, quoted "
+                       "verbatim); default abstractive"}
+    count = {"type": _positive, "metavar": "N", "help": "how many key sentences (default 3, or about a fifth of a "
+             "long article)"}
+    analyze_parser.add_argument("--summary", **summary)
+    analyze_parser.add_argument("--key-sentences", **count)
+    analyze_parser.add_argument("--alternatives", type=_positive, metavar="N",
+                                help="add each sentence's N best other translations to the JSON (one more beam "
+                                "search per sentence)")
     batch_parser = commands.add_parser("batch", help="analyse every article in a folder")
     batch_parser.add_argument("dir", metavar="SRC", help="the folder that holds the articles")
     batch_parser.add_argument("--out", metavar="DIR", required=True, help="folder for the exports, index and zip")
@@ -313,6 +388,8 @@ def main(argv: list[str] | None = None) -> int:
     batch_parser.add_argument("--translation", **translation)
     batch_parser.add_argument("--glossary", **glossary)
     batch_parser.add_argument("--service", **service)
+    batch_parser.add_argument("--summary", **summary)
+    batch_parser.add_argument("--key-sentences", **count)
     models_parser = commands.add_parser("models", help="download the models, or list what is on this machine")
     models_parser.add_argument("action", choices=("download", "status"))
     models_parser.add_argument("--translation", choices=TRANSLATION_MODES,
@@ -328,8 +405,8 @@ def main(argv: list[str] | None = None) -> int:
     ray_group.add_argument("--actors", type=_positive, metavar="N", help="model-holding actors (default: as many "
                            "as the cluster's CPUs allow)")
     ray_group.add_argument("--cpus-per-actor", type=_positive, default=1, metavar="N", help="default 1")
-    ray_group.add_argument("--memory-per-actor", type=float, default=3.0, metavar="GB", help="default 3")
-    ray_group.add_argument("--retries", type=int, default=2, metavar="N",
+    ray_group.add_argument("--memory-per-actor", type=_gigabytes, default=3.0, metavar="GB", help="default 3")
+    ray_group.add_argument("--retries", type=_count, default=2, metavar="N",
                            help="times an article is retried after its worker died (default 2)")
     serve_parser = commands.add_parser("serve", help="run the newsroom service (HTTP API on Ray Serve)")
     serve_parser.add_argument("--address", metavar="ADDRESS", help="join the Ray cluster at ADDRESS (default: "

@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from analysis.key_sentences import quoted_english
 from arabic.glossary_match import find_terms
 from arabic.text import has_words
 from core.types import Analysis, Check, EntityGroup, Glossary, GlossaryTerm, Sentence, TermMatch
@@ -217,7 +218,9 @@ def gloss_analysis(analysis: Analysis, glossary: Glossary,
         sentences.append(replace(sentence, translation=rendered.translation))
         checks += glossary_checks(analysis.text, rendered, terms, "sentence", index)
         applied.update(rendered.applied)
-    if in_summary and summary.en:
+    if summary and summary.quoted:  # its English is the sentences' own, glossed above
+        summary = replace(summary, en=quoted_english(sentences, summary.sentences))
+    elif in_summary and summary.en:
         rendered = apply_glossary(summary.en, in_summary, terms, renderings)
         summary = replace(summary, en=rendered.translation)
         checks += glossary_checks(summary.ar, rendered, terms, "summary_en", -1)
@@ -240,7 +243,7 @@ def glossary_findings(analysis: Analysis, glossary: Glossary) -> tuple[Check, ..
         checks += glossary_checks(analysis.text, apply_glossary(sentence.translation, matches, terms, {}), terms,
                                   "sentence", index)
     summary = analysis.summary
-    if summary and summary.ar and summary.en:
+    if summary and summary.ar and summary.en and not summary.quoted:
         rendered = apply_glossary(summary.en, find_terms(summary.ar, arabic), terms, {})
         checks += glossary_checks(summary.ar, rendered, terms, "summary_en", -1)
     return tuple(checks)

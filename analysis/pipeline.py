@@ -19,17 +19,18 @@ from dataclasses import dataclass, replace
 
 from analysis.checks import find_checks
 from analysis.glossary import gloss_analysis
+from analysis.key_sentences import METHOD, key_sentences, quoted_english
 from arabic.grouping import group_entities
 from arabic.language import detect_language, require_arabic
 from arabic.segment import segment
 from arabic.text import has_words
 from core.errors import Cancelled, InputError, KhulasaError, ModelUnavailable, NoModelRan
 from core.settings import Settings
-from core.types import Analysis, Check, Glossary, Language, ModelNames, Problem, Sentence, Summary
+from core.types import KEY_SENTENCES, Analysis, Check, Glossary, Language, ModelNames, Problem, Sentence, Summary
 from models.entities import EntityRecognizer, load_recognizer
 from models.seq2seq import load_seq2seq
 from models.summarize import Summarizer
-from models.translate import Translator
+from models.translate import Scored, Translator
 
 log = logging.getLogger("khulasa.pipeline")
 # The stage a model's absence costs; and what the summary stage says when the model wrote nothing.
@@ -58,6 +59,8 @@ class Options:
     summary_beams: int | None = None
     force: bool = False
     glossary: Glossary | None = None  # the newsroom's terms, applied to the English (`analysis.glossary`)
+    summary_kind: str = "abstractive"  # or "key_sentences" (`core.types.SUMMARY_KINDS`)
+    key_sentences: int | None = None  # how many key sentences; None: 3, or about a fifth of a long article
 
 
 def load_models(settings: Settings, *, strict: bool = True,
@@ -74,6 +77,8 @@ def load_models(settings: Settings, *, strict: bool = True,
         "summarizer": lambda: Summarizer(seq2seq("summarizer", settings.summarizer)),
         "ner": lambda: load_recognizer(settings.ner, settings.device, settings.engine),
     }
+    if settings.summarizer_off:
+        del loaders["summarizer"]  # KHULASA_SUMMARIZER=none: summaries are key sentences
     loaded, problems, started = {}, [], time.perf_counter()
     for role, load in loaders.items():
         if on_progress:
@@ -136,19 +141,20 @@ def analyze_stream(text: str, models: Models, settings: Settings, options: Optio
     measure, limit = (translator.count_tokens, translator.sentence_limit) if translator else (len, 400)
     sentences, paragraphs = segment(text, measure=measure, limit=limit)
     spans = [(sentences[p[0]].start, sentences[p[-1]].end) for p in paragraphs]
-    stages = _Stages([Problem(LOAD_STAGES[problem.role], str(problem)) for problem in models.problems], stop)
+    stages = _Stages(_load_problems(models, options), stop)
     analysis = Analysis(text, language, sentences, paragraphs, None, (), (), models.names, timings, (),
                         stage="translation")
     ended = threading.Event()  # set when this generator ends, however: the summary thread then stops too
     summary_stop = lambda: ended.is_set() or stop()  # noqa: E731 - the summary thread's own stop
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="khulasa-summary") if settings.overlap else None
     try:
-        found: dict[int, str] = {}
+        found: dict[int, Scored] = {}
         batches = _translated(translator, sentences, timings)
         with stages.attempt("translation"):
             found.update(next(batches, {}))
         # The summary starts once the first batch is out, so it does not slow the first sentences down.
-        arabic = pool.submit(_arabic_summary, text, models, options, timings, summary_stop) if pool else None
+        arabic = pool.submit(_arabic_summary, text, models, options, timings, summary_stop) \
+            if pool and not _quotes(models, options) else None
         if found:
             analysis = _with_translations(analysis, found)
             yield from stages.emit(analysis)
@@ -165,7 +171,11 @@ def analyze_stream(text: str, models: Models, settings: Settings, options: Optio
                 yield from stages.emit(analysis)
         summary = None
         with stages.attempt("summary"):
-            summary = arabic.result() if arabic else _arabic_summary(text, models, options, timings, summary_stop)
+            if _quotes(models, options):
+                summary = _key_summary(analysis.sentences, models, settings, options, timings)
+            else:
+                summary = arabic.result() if arabic else _arabic_summary(text, models, options, timings,
+                                                                         summary_stop)
             if summary is not None and not summary.ar:
                 stages.note("summary", NOTHING_WRITTEN)
         analysis = replace(analysis, summary=summary)
@@ -229,15 +239,15 @@ def _unexpected(error: Exception) -> str:
 
 
 def _translated(translator: Translator | None, sentences: tuple[Sentence, ...],
-                timings: dict[str, int]) -> Iterator[dict[int, str]]:
+                timings: dict[str, int]) -> Iterator[dict[int, Scored]]:
     """The translator's batches as `{sentence index: translation}`, timed into `timings["translate"]` (none
-    without a translator)."""
+    without a translator); a line no model saw has no confidence."""
     if not translator:
         return
     # A line of separators or invisible marks goes to no model: its "translation" is the line itself.
     wanted = [i for i, sentence in enumerate(sentences) if has_words(sentence.text)]
-    pending = {i: sentence.text for i, sentence in enumerate(sentences) if not has_words(sentence.text)}
-    stream = translator.stream([sentences[i].text for i in wanted])
+    pending = {i: Scored(sentence.text, None) for i, sentence in enumerate(sentences) if not has_words(sentence.text)}
+    stream = translator.stream_scored([sentences[i].text for i in wanted])
     while True:
         with _timed(timings, "translate"):
             batch = next(stream, None)
@@ -249,9 +259,10 @@ def _translated(translator: Translator | None, sentences: tuple[Sentence, ...],
         yield pending
 
 
-def _with_translations(analysis: Analysis, found: dict[int, str]) -> Analysis:
+def _with_translations(analysis: Analysis, found: dict[int, Scored]) -> Analysis:
     return replace(analysis, stage="translation", sentences=tuple(
-        replace(s, translation=found.get(i, "")) for i, s in enumerate(analysis.sentences)))
+        replace(s, translation=found[i].text, confidence=found[i].confidence) if i in found else s
+        for i, s in enumerate(analysis.sentences)))
 
 
 def analyze(text: str, models: Models, settings: Settings, options: Options = Options()) -> Analysis:
@@ -270,12 +281,43 @@ def _arabic_summary(text: str, models: Models, options: Options, timings: dict[s
     return Summary(summary, "", strategy, detail)
 
 
+def _load_problems(models: Models, options: Options) -> list[Problem]:
+    """A problem per model that could not be loaded; the summarizer's says that key sentences stand in for it."""
+    problems = []
+    for problem in models.problems:
+        stage = LOAD_STAGES[problem.role]
+        instead = " Key sentences are shown instead." if stage == "summary" and _quotes(models, options) else ""
+        problems.append(Problem(stage, f"{problem}{instead}"))
+    return problems
+
+
+def _quotes(models: Models, options: Options) -> bool:
+    """Whether the summary is key sentences: asked for, or the summarizer is switched off or could not load."""
+    return options.summary_kind == KEY_SENTENCES or models.summarizer is None
+
+
+def _key_summary(sentences: tuple[Sentence, ...], models: Models, settings: Settings, options: Options,
+                 timings: dict[str, int]) -> Summary:
+    """The key sentences as the Arabic summary (its `en` still empty), saying why when they stand in for the
+    abstractive summary; their time goes to "summarize"."""
+    with _timed(timings, "summarize"):
+        chosen = key_sentences(sentences, options.key_sentences)
+    detail = f"{len(chosen)} of {len(sentences)} sentences, quoted verbatim, ranked by {METHOD}"
+    if options.summary_kind != KEY_SENTENCES or settings.summarizer_off:  # standing in for the summarizer
+        detail += ("; the summarizer is switched off (KHULASA_SUMMARIZER=none)" if settings.summarizer_off
+                   else "; the summarizer could not be loaded")
+    return Summary(" ".join(sentences[index].text.strip() for index in chosen), "", KEY_SENTENCES, detail, chosen)
+
+
 def _english(analysis: Analysis, models: Models) -> Analysis:
-    """The analysis with the English summary and the entity names, in one translator call."""
+    """The analysis with the English summary and the entity names, in one translator call; the English of key
+    sentences is their translations, with no model call."""
     summary, groups = analysis.summary, analysis.groups
-    arabic = [summary.ar] if summary and summary.ar else []
+    if summary and summary.quoted:
+        summary = replace(summary, en=quoted_english(analysis.sentences, summary.sentences))
+    arabic = [summary.ar] if summary and summary.ar and not summary.quoted else []
     if not models.translator or not (arabic or groups):
-        return analysis
+        return replace(analysis, summary=summary)
     english = models.translator.translate(arabic + [group.canonical for group in groups])
     if arabic:
         summary = replace(summary, en=english.pop(0))

@@ -42,6 +42,12 @@ SPECS = {
                    "encoder_attention_heads": 8, "decoder_attention_heads": 8, "encoder_ffn_dim": 2048,
                    "decoder_ffn_dim": 2048, "max_position_embeddings": 512, "source_pieces": 560,
                    "arabic_pieces": 30_000},
+    # opus-mt-tc-big-ar-en, the best translation mode: transformer-big, one vocabulary of 61,109 for both sides,
+    # `</s>` at 25,894 and `<pad>` (the decoder's start) last, ReLU, static positions up to 1,024.
+    "translator_best": {"vocab_size": 61_109, "d_model": 1024, "encoder_layers": 6, "decoder_layers": 6,
+                        "encoder_attention_heads": 16, "decoder_attention_heads": 16, "encoder_ffn_dim": 4096,
+                        "decoder_ffn_dim": 4096, "max_position_embeddings": 1024, "source_pieces": 560,
+                        "arabic_pieces": 30_000, "eos_id": 25_894},
     "summarizer": {"vocab_size": 250_112, "d_model": 768, "d_kv": 64, "d_ff": 2048, "num_layers": 12,
                    "num_decoder_layers": 12, "num_heads": 12, "spiece_pieces": 250_100, "learnt_pieces": 1080,
                    "arabic_pieces": 50_000},
@@ -52,8 +58,10 @@ SPEC_FILE = "bench-spec.json"
 
 
 def ensure_models(root: Path, log=print) -> dict[str, Path]:
-    """The three model folders under `root`, built only when missing or built from another spec."""
-    builders = {"translator": build_marian, "summarizer": build_mt5, "ner": build_ner}
+    """The model folders under `root` (the three of fast mode and the best mode's translator), built only when
+    missing or built from another spec."""
+    builders = {"translator": build_marian, "translator_best": build_marian_big, "summarizer": build_mt5,
+                "ner": build_ner}
     folders = {}
     for role, build in builders.items():
         folder = root / role
@@ -141,6 +149,43 @@ def build_marian(folder: Path, spec: dict, text: str) -> Path:
         model.get_input_embeddings().weight[pad].zero_()
     model.generation_config.update(max_length=512, num_beams=4, bad_words_ids=[[pad]])
     model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+def build_marian_big(folder: Path, spec: dict, text: str) -> Path:
+    """opus-mt-tc-big-ar-en's shape: `source.spm`, `target.spm`, a 61,109-entry `vocab.json` with `</s>` at
+    25,894 and `<pad>` last, transformer-big with ReLU and static sinusoidal positions."""
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    ids = dict(pad_id=-1, bos_id=-1, eos_id=1, unk_id=0)
+    sentencepiece_model(text.splitlines(), folder / "source.spm", spec["source_pieces"], **ids)
+    sentencepiece_model(ENGLISH.splitlines(), folder / "target.spm", 200, **ids)
+    pieces: list[str] = []
+    for name in ("source.spm", "target.spm"):
+        processor = spm.SentencePieceProcessor(model_file=str(folder / name))
+        pieces += [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+    learnt = list(dict.fromkeys(piece for piece in pieces if piece not in {"<unk>", "</s>", "<s>", "<pad>"}))
+    fillers = [filler(i, i < spec["arabic_pieces"]) for i in range(spec["vocab_size"] - len(learnt) - 3)]
+    ordered = ["<unk>", *learnt, *fillers]
+    ordered.insert(spec["eos_id"], "</s>")
+    vocab = {piece: i for i, piece in enumerate([*ordered, "<pad>"])}
+    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    tokenizer = MarianTokenizer(str(folder / "source.spm"), str(folder / "target.spm"), str(folder / "vocab.json"),
+                                source_lang="ar", target_lang="en", separate_vocabs=False)
+    sizes = {key: value for key, value in spec.items() if key not in {"source_pieces", "arabic_pieces", "eos_id"}}
+    pad, eos = vocab["<pad>"], vocab["</s>"]
+    config = MarianConfig(**sizes, pad_token_id=pad, eos_token_id=eos, decoder_start_token_id=pad,
+                          forced_eos_token_id=eos, scale_embedding=True, activation_function="relu",
+                          share_encoder_decoder_embeddings=True, static_position_embeddings=True)
+    torch.manual_seed(0)
+    model = MarianMTModel(config).eval()
+    with torch.no_grad():
+        model.get_input_embeddings().weight[pad].zero_()
+    model.generation_config.update(max_length=512, num_beams=4, bad_words_ids=[[pad]])
+    model.save_pretrained(folder)
+    _to_pytorch_bin(folder, model)
     tokenizer.save_pretrained(folder)
     return folder
 

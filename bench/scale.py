@@ -96,8 +96,8 @@ def cpu_steal() -> tuple[int, int]:
 
 def measure(ray, folder: Path, settings: Settings, actors: int) -> dict[str, float]:
     out = Path(tempfile.mkdtemp(prefix="khulasa-scale-out-"))
-    archive = Archive(out, model_revisions(settings))
-    pending = archive.plan(sorted(folder.iterdir()))
+    archive = Archive(out, model_revisions(settings), max_chars=settings.max_chars)
+    pending = archive.plan((path.name, path) for path in sorted(folder.iterdir()))
     finished: list[float] = []
     cpu: list[float] = []
     ray.init(num_cpus=actors, include_dashboard=False, logging_level=logging.ERROR, log_to_driver=False,

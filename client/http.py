@@ -45,6 +45,10 @@ class ServiceClient:
 
     def body(self, text: str, options: Options, mode: str, **extra: Any) -> dict[str, Any]:
         body: dict[str, Any] = {"text": text, "force": options.force, "translation": mode, **extra}
+        if options.summary_kind != "abstractive":
+            body["summary"] = options.summary_kind.replace("_", "-")
+        if options.key_sentences:
+            body["key_sentences"] = options.key_sentences
         if options.summary_tokens:
             body["summary_tokens"] = options.summary_tokens
         if options.summary_beams:

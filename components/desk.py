@@ -14,6 +14,7 @@ import streamlit as st
 from analysis.pipeline import Options
 from analysis.worker import CANCELLED, RunView
 from components.checks import checks_box
+from components.editor import editor
 from components.panels import (
     entities_panel,
     entity_filter,
@@ -69,6 +70,8 @@ def _results(options: Options, history: History | HistoryError, *, run_key: str,
             checks_box(finished, history, slot=slot, key="checks")
         labels = desk(analysis, key=key)
         if view is None and finished is not None and analysis is finished.analysis:
+            st.subheader("Edit")
+            editor(history, slot=slot, key="editor", glossary=options.glossary)
             st.subheader("Entities")
             entity_table(analysis, labels=labels, key="table")
             st.subheader("Export")
@@ -111,5 +114,5 @@ def desk(analysis: Analysis, *, key: str) -> tuple[str, ...]:
     return labels
 
 
-def _summary_options(options: Options) -> tuple[int, int]:
-    return options.summary_tokens, options.summary_beams
+def _summary_options(options: Options) -> tuple[int | None, int | None, str, int | None]:
+    return options.summary_tokens, options.summary_beams, options.summary_kind, options.key_sentences

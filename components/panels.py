@@ -14,8 +14,9 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
+from analysis.edits import to_review
 from components.highlight import LABEL_NAMES, render_entities, render_legend
-from components.render import render_note, render_summary, render_translation
+from components.render import render_key_sentences, render_note, render_summary, render_translation
 from components.widget_text import literal
 from core.types import STAGES, Analysis
 from documents.export import export_filename, to_markdown
@@ -82,12 +83,17 @@ def entities_note(analysis: Analysis) -> str:
 
 
 def summary_panel(analysis: Analysis) -> None:
-    """The Arabic summary and its English translation, or a note while it is being written (whenever in the
-    analysis that happens), or what failed."""
-    if stage_problem(analysis, "summary"):
+    """The Arabic summary and its English translation (or the key sentences, each over its translation), or a
+    note while it is being written (whenever in the analysis that happens), or what failed."""
+    failed = stage_problem(analysis, "summary")
+    summary = analysis.summary
+    if summary is not None and summary.quoted:  # key sentences, asked for or standing in for the summarizer
+        st.html(render_key_sentences(analysis))
+        stage_problem(analysis, "summary_en")
+    elif failed:
         return
-    if analysis.summary is not None and analysis.summary.ar.strip():
-        st.html(render_summary(analysis.summary, analysis.checks))
+    elif summary is not None and summary.ar.strip():
+        st.html(render_summary(summary, analysis.checks))
         stage_problem(analysis, "summary_en")
     elif analysis.stage != "done":
         st.caption("The summary is being written…")
@@ -96,7 +102,8 @@ def summary_panel(analysis: Analysis) -> None:
 
 
 def translation_panel(analysis: Analysis) -> None:
-    """Each Arabic sentence beside its English translation, paragraph by paragraph."""
+    """Each Arabic sentence beside its English translation, paragraph by paragraph; once the analysis is done,
+    the sentences to review first are marked."""
     translated = sum(bool(sentence.translation.strip()) for sentence in analysis.sentences)
     failed = stage_problem(analysis, "translation")
     if failed and not translated:
@@ -107,7 +114,7 @@ def translation_panel(analysis: Analysis) -> None:
     progress = ""
     if translated < len(analysis.sentences) and not failed:
         progress = render_note(f"Translated {translated} of {len(analysis.sentences)} sentences…")
-    st.html(progress + render_translation(analysis))
+    st.html(progress + render_translation(analysis, to_review(analysis) if analysis.stage == "done" else ()))
 
 
 def entity_table(analysis: Analysis, *, labels: Collection[str], key: str) -> None:

@@ -9,15 +9,18 @@ marks add no text, so each cell's text is still the sentence or translation itse
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import replace
 
-from analysis.checks import SENTENCE, SUMMARY_EN, in_english, place_of
+from analysis.checks import SENTENCE, SUMMARY_EN, in_english
 from components.highlight import ARABIC_FONTS, escape_html
 from core.types import Analysis, Check, Sentence, Summary
 
 PENDING = "…"
 
+TPL_ARABIC_STYLE = f"text-align:right;font-family:{ARABIC_FONTS};line-height:1.9"
+TPL_ENGLISH_STYLE = "text-align:left"
+# The aligned view of a long article has thousands of cells: their look is set once here, not on every cell.
 TPL_STYLE = (
     "<style>"
     ".khulasa-translation{width:100%;border-collapse:collapse;table-layout:fixed}"
@@ -34,47 +37,60 @@ TPL_STYLE = (
     ".khulasa-reasons{font-size:0.85rem;color:#a34700;margin:0 0 0.6em 0}"
     ".khulasa-reasons .checked{color:#2b8a3e}"
     ".khulasa-reasons .reason{display:block}"
+    f".khulasa-translation td.ar{{{TPL_ARABIC_STYLE}}}"
+    f".khulasa-translation td.en{{{TPL_ENGLISH_STYLE}}}"
+    ".khulasa-translation td.en.review{box-shadow:inset 3px 0 0 #e03131}"
+    ".khulasa-translation td.en.review::after{content:' · review first';color:#c92a2a;font-size:0.8em}"
+    ".khulasa-translation td.en.edited{box-shadow:inset 3px 0 0 #1971c2}"
+    ".khulasa-translation td.en.edited::after{content:' · edited';color:#1864ab;font-size:0.8em}"
+    ".khulasa-translation td.en.chosen{box-shadow:inset 3px 0 0 #2f9e44}"
+    ".khulasa-translation td.en.chosen::after{content:' · chosen';color:#2b8a3e;font-size:0.8em}"
+    ".khulasa-machine{color:#6b6b6b;margin:0}"
     "</style>"
 )
-TPL_ARABIC_STYLE = f"text-align:right;font-family:{ARABIC_FONTS};line-height:1.9"
-TPL_ENGLISH_STYLE = "text-align:left"
 TPL_TABLE = '<table class="khulasa-translation" dir="ltr">{paragraphs}</table>'
 TPL_PARAGRAPH = '<tbody class="paragraph">{rows}</tbody>'
 TPL_ROW = (
     '<tr class="sentence" data-sentence="{index}">'
-    f'<td class="ar{{flag}}" dir="rtl" lang="ar" style="{TPL_ARABIC_STYLE}">{{arabic}}</td>'
-    f'<td class="en{{state}}{{flag}}" dir="ltr" lang="en" style="{TPL_ENGLISH_STYLE}">{{english}}</td>'
+    '<td class="ar{flag}" dir="rtl" lang="ar">{arabic}</td>'
+    '<td class="en{state}{flag}{mark}" dir="ltr" lang="en"{title}>{english}</td>'
     "</tr>"
 )
 TPL_REASONS_ROW = (
     '<tr class="khulasa-reasons" data-sentence-checks="{index}"><td colspan="2" dir="ltr">{reasons}</td></tr>'
 )
 TPL_SUMMARY_REASONS = '<p class="khulasa-reasons" dir="ltr">{reasons}</p>'
-TPL_REASON = '<span class="reason{state}">{sign} <span dir="auto">{text}</span>: {detail}</span>'
+TPL_REASON = '<span class="reason{state}">{sign} {texts}: {detail}</span>'
+TPL_REASON_ALONE = '<span class="reason{state}">{sign} {detail}</span>'  # a reason that names its number itself
+TPL_REASON_TEXT = '<span dir="auto">{text}</span>'
 TPL_MARK = '<mark class="khulasa-check{state}" title="{detail}">{text}</mark>'
-TPL_FINDING = (
-    '<div class="khulasa-finding{state}" dir="ltr"><b>{place}</b> · <span dir="auto">{text}</span> · {detail}</div>'
-)
 OPEN_SIGN, CHECKED_SIGN = "⚠", "✓"
 TPL_SUMMARY = '<div class="khulasa-summary">{blocks}</div>'
 TPL_SUMMARY_AR = f'<p class="ar" dir="rtl" lang="ar" style="{TPL_ARABIC_STYLE};font-size:1.1em">{{text}}</p>'
 TPL_SUMMARY_EN = f'<p class="en" dir="ltr" lang="en" style="{TPL_ENGLISH_STYLE}">{{text}}</p>'
 TPL_NOTE = '<p class="khulasa-note" dir="ltr">{text}</p>'
+TPL_KEY_SENTENCES = '<ol class="khulasa-summary khulasa-key-sentences" dir="ltr">{items}</ol>'
+TPL_KEY_SENTENCE = '<li value="{number}" data-sentence="{index}">{blocks}</li>'
+KEY_SENTENCES_NOTE = "Key sentences, quoted verbatim from the article (numbered as in it)"
+TPL_MACHINE = '<p class="khulasa-machine" dir="{direction}">{text}</p>'
+TPL_CONFIDENCE = ' title="Translator confidence {confidence:.2f} (mean log-probability per token)"'
 
 
-def render_translation(analysis: Analysis) -> str:
+def render_translation(analysis: Analysis, review: Collection[int] = ()) -> str:
     """One table row per sentence, Arabic beside English, one `<tbody>` per paragraph.
 
     A sentence not translated yet shows `PENDING` in its English cell, so the table has one row per sentence
-    from the first snapshot on.
+    from the first snapshot on. The English cell of a sentence in `review` is marked "review first", of an edited
+    or chosen one "edited" or "chosen" (by style only: the cell's text stays the translation); its tooltip gives
+    the translator's confidence.
     """
     checks: dict[int, list[Check]] = {}
     for check in analysis.checks:
         if check.where == SENTENCE:
             checks.setdefault(check.index, []).append(check)
     paragraphs = "".join(
-        TPL_PARAGRAPH.format(rows="".join(_row(index, analysis.sentences[index], checks.get(index, ()))
-                                          for index in indices))
+        TPL_PARAGRAPH.format(rows="".join(_row(index, analysis.sentences[index], checks.get(index, ()),
+                                               index in review) for index in indices))
         for indices in _paragraph_indices(analysis)
     )
     return TPL_STYLE + TPL_TABLE.format(paragraphs=paragraphs)
@@ -94,10 +110,27 @@ def render_summary(summary: Summary, checks: Sequence[Check] = ()) -> str:
     return TPL_STYLE + TPL_SUMMARY.format(blocks="".join(blocks))
 
 
-def render_finding(check: Check) -> str:
-    """One finding on a line, for the "Check before publishing" box: where, what, and why."""
-    return TPL_STYLE + TPL_FINDING.format(state=_state(check), place=escape_html(place_of(check)),
-                                          text=escape_html(check.text), detail=escape_html(check.detail))
+def render_key_sentences(analysis: Analysis) -> str:
+    """The key sentences, numbered as in the article, each Arabic sentence over its translation with the
+    sentence's findings marked, under a note saying they are quoted; then how they were chosen."""
+    checks: dict[int, list[Check]] = {}
+    for check in analysis.checks:
+        if check.where == SENTENCE:
+            checks.setdefault(check.index, []).append(check)
+    items = []
+    for index in analysis.summary.sentences:
+        sentence, found = analysis.sentences[index], checks.get(index, ())
+        arabic = [replace(c, start=c.start - sentence.start, end=c.end - sentence.start) for c in found
+                  if not in_english(c)]
+        english = sentence.translation.strip()
+        lead = len(sentence.translation) - len(sentence.translation.lstrip())
+        translated = [replace(c, start=c.start - lead, end=c.end - lead) for c in found if in_english(c)]
+        blocks = TPL_SUMMARY_AR.format(text=_marked(sentence.text, arabic))
+        if english:
+            blocks += TPL_SUMMARY_EN.format(text=_marked(english, translated))
+        items.append(TPL_KEY_SENTENCE.format(number=index + 1, index=index, blocks=blocks))
+    note = TPL_NOTE.format(text=escape_html(f"{KEY_SENTENCES_NOTE}: {analysis.summary.detail}."))
+    return TPL_STYLE + note + TPL_KEY_SENTENCES.format(items="".join(items))
 
 
 def render_note(text: str) -> str:
@@ -105,7 +138,12 @@ def render_note(text: str) -> str:
     return TPL_STYLE + TPL_NOTE.format(text=escape_html(text))
 
 
-def _row(index: int, sentence: Sentence, checks: Sequence[Check]) -> str:
+def render_versions(machine: str, *, arabic: bool) -> str:
+    """The machine's text of an edited sentence or summary, shown beside the journalist's."""
+    return TPL_STYLE + TPL_MACHINE.format(direction="rtl" if arabic else "ltr", text=escape_html(machine))
+
+
+def _row(index: int, sentence: Sentence, checks: Sequence[Check], review: bool = False) -> str:
     """The sentence pair, its findings marked (the pair shaded while one is open), then a row of their reasons."""
     english = sentence.translation.strip()
     lead = len(sentence.translation) - len(sentence.translation.lstrip())
@@ -118,6 +156,8 @@ def _row(index: int, sentence: Sentence, checks: Sequence[Check]) -> str:
         english=_marked(english, translated) if english else escape_html(PENDING),
         state="" if english else " pending",
         flag=" flagged" if any(not check.checked for check in checks) else "",
+        mark=" edited" if sentence.edited else " chosen" if sentence.chosen else " review" if review else "",
+        title="" if sentence.confidence is None else TPL_CONFIDENCE.format(confidence=sentence.confidence),
     )
     return row + (TPL_REASONS_ROW.format(index=index, reasons=_reasons(checks)) if checks else "")
 
@@ -138,9 +178,16 @@ def _marked(text: str, checks: Sequence[Check]) -> str:
 
 
 def _reasons(checks: Sequence[Check]) -> str:
-    return "".join(TPL_REASON.format(state=_state(check), sign=CHECKED_SIGN if check.checked else OPEN_SIGN,
-                                     text=escape_html(check.text), detail=escape_html(check.detail))
-                   for check in checks)
+    """One line per reason and mark, listing the numbers and names it holds: "⚠ 1991, 2200: not in the
+    translation" (a long sentence can hold dozens of findings with the same reason)."""
+    lines: dict[tuple[bool, str], list[str]] = {}
+    for check in checks:
+        text = "" if check.detail.startswith(check.text) else TPL_REASON_TEXT.format(text=escape_html(check.text))
+        lines.setdefault((check.checked, check.detail), []).append(text)
+    return "".join((TPL_REASON if any(texts) else TPL_REASON_ALONE).format(
+        state=" checked" if checked else "", sign=CHECKED_SIGN if checked else OPEN_SIGN,
+        texts=", ".join(text for text in texts if text), detail=escape_html(detail))
+        for (checked, detail), texts in lines.items())
 
 
 def _state(check: Check) -> str:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from analysis.pipeline import Options
 from core.settings import TRANSLATION_MODES, Settings
-from core.types import Analysis
+from core.types import KEY_SENTENCES, SUMMARY_KINDS, Analysis
 from models.loading import LOAD_COUNTS, resolve_device
 
 # (lowest, highest, shown at first): the first value shown is XLSum's own, which applies until the user moves
@@ -17,6 +17,8 @@ SUMMARY_TOKENS = (20, 128, 84)
 SUMMARY_BEAMS = (1, 6, 4)
 
 
+SUMMARY_LABELS = {"abstractive": "Abstractive (mT5)", KEY_SENTENCES: "Key sentences (quoted verbatim)"}
+MAX_KEY_SENTENCES = 50
 TRANSLATION_LABELS = {"fast": "Fast (opus-mt-ar-en)", "best": "Best (opus-mt-tc-big-ar-en, slower)"}
 
 
@@ -30,6 +32,7 @@ def settings_sidebar(settings: Settings, *, key: str) -> tuple[Settings, Options
                         help="Best translates news far better (FLORES-101 BLEU 42.6 against 33.9) and takes longer; "
                              "its model is downloaded the first time it is chosen. Applies to the next analysis.")
         settings = replace(settings, translation=mode)
+        kind, count = _summary_kind(settings, key=key)
         low, high, default = SUMMARY_TOKENS
         tokens = st.slider("Summary length (max tokens)", low, high, default, step=4, key=f"{key}-summary-tokens",
                            help="The longest summary mT5 may write. Applies to the next analysis.")
@@ -43,7 +46,27 @@ def settings_sidebar(settings: Settings, *, key: str) -> tuple[Settings, Options
         st.text(f"Device: {settings.device} → {resolve_device(settings.device)}")
         st.text(f"Engine: {settings.engine}")
     return settings, Options(summary_tokens=None if tokens == SUMMARY_TOKENS[2] else tokens,
-                             summary_beams=None if beams == SUMMARY_BEAMS[2] else beams)
+                             summary_beams=None if beams == SUMMARY_BEAMS[2] else beams,
+                             summary_kind=kind, key_sentences=count)
+
+
+def _summary_kind(settings: Settings, *, key: str) -> tuple[str, int | None]:
+    """The summary kind (key sentences only, when the summarizer is switched off) and how many key sentences
+    (None: 3, or about a fifth of a long article)."""
+    off = settings.summarizer_off
+    kind = st.radio("Summary", SUMMARY_KINDS, index=SUMMARY_KINDS.index(KEY_SENTENCES) if off else 0,
+                    format_func=SUMMARY_LABELS.get, key=f"{key}-summary-kind", disabled=off,
+                    help="Abstractive: mT5 writes a short summary in its own words. Key sentences: the article's "
+                         "most central sentences, quoted verbatim, with their translations (no model writes "
+                         "anything). Applies to the next analysis.")
+    if off:
+        st.caption("The summarizer is switched off (KHULASA_SUMMARIZER=none): summaries are key sentences.")
+        kind = KEY_SENTENCES
+    count = st.number_input("Key sentences", min_value=1, max_value=MAX_KEY_SENTENCES, value=None, step=1,
+                            placeholder="3, or a fifth of a long article", key=f"{key}-key-sentences",
+                            disabled=kind != KEY_SENTENCES,
+                            help="How many sentences to quote; empty: 3, or about a fifth of a long article.")
+    return kind, int(count) if count else None
 
 
 def diagnostics_sidebar(analysis: Analysis | None, *, runs: int) -> None:

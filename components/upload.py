@@ -15,7 +15,7 @@ import streamlit as st
 from components.widget_text import literal
 from core.errors import InputError
 from core.settings import Settings
-from documents.readers import KINDS, read_document
+from documents.readers import KINDS, read_file
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,8 @@ def _read(settings: Settings, target: str, key: str) -> None:
     if uploaded is None:
         return
     try:
-        document = read_document(uploaded.name, uploaded.getvalue(), max_chars=settings.max_chars)
+        uploaded.seek(0)
+        document = read_file(uploaded.name, uploaded, max_chars=settings.max_chars, size=uploaded.size)
     except InputError as problem:
         st.session_state[f"{key}-problem"] = str(problem)
         return

@@ -5,6 +5,11 @@ labels, tooltips (`help=`), captions, toasts, alerts, metric labels, expander ti
 segmented controls and pills. A Markdown image there is fetched by every browser that draws it. Every piece of
 user or model text bound for such an element goes through `literal`; text for elements that show plain text
 (`st.text`, `st.code`, the options of `st.selectbox` and `st.multiselect`, table cells, file names) does not.
+
+Escaping is not enough for addresses: Streamlit's Markdown (GitHub's flavour) turns a bare `http://…`, `www.…` or
+`name@host.org` into a link after escapes are read, so an address in an article would become a link that leaves
+the page. `literal` puts an invisible WORD JOINER (U+2060) where such an address would start to be recognised;
+the text reads the same.
 """
 
 from __future__ import annotations
@@ -16,8 +21,13 @@ import re
 # spaces: a label is one line, and a blank line would start a new paragraph.
 _PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+# GFM autolinks need an ASCII letter, digit, "-" or "." right after "://" or "@", and "www" right before ".".
+WORD_JOINER = "\u2060"
+_ADDRESSES = re.compile(r"(?<=://)|(?<=@)|(?<=www)(?=\.)", re.IGNORECASE)
 
 
 def literal(text: str) -> str:
-    """`text` escaped so Streamlit's Markdown shows exactly its characters: `![x](y)` → `\\!\\[x\\]\\(y\\)`."""
-    return _PUNCTUATION.sub(r"\\\1", _LINE_BREAKS.sub(" ", text))
+    """`text` escaped so Streamlit's Markdown shows exactly its characters and links no address:
+    `![x](y)` → `\\!\\[x\\]\\(y\\)`; `a@b.org` → `a\\@`, a WORD JOINER, `b\\.org`."""
+    joined = _ADDRESSES.sub(WORD_JOINER, _LINE_BREAKS.sub(" ", text))
+    return _PUNCTUATION.sub(r"\\\1", joined)

@@ -15,6 +15,10 @@ class InputError(KhulasaError):
     exit_code = 2
 
 
+class TooLarge(InputError):
+    """The file or its text is over the size limit: a larger `KHULASA_MAX_CHARS` may let it through."""
+
+
 class NotArabic(KhulasaError):
     """The text does not look like Arabic; the user may still force the analysis."""
 

@@ -6,7 +6,7 @@
 | KHULASA_TRANSLATOR_BEST | Helsinki-NLP/opus-mt-tc-big-ar-en | the best (slower) one: Hub id or local folder |
 | KHULASA_TRANSLATION | fast | `fast` or `best`: the translator used (the sidebar and `--translation` choose per run) |
 | KHULASA_GLOSSARY | (none) | a newsroom glossary file (TSV or CSV, `docs/GLOSSARY.md`) applied to every analysis |
-| KHULASA_SUMMARIZER | csebuetnlp/mT5_multilingual_XLSum | mT5 summariser: Hub id or local folder |
+| KHULASA_SUMMARIZER | csebuetnlp/mT5_multilingual_XLSum | mT5: Hub id, local folder, or `none` (key sentences) |
 | KHULASA_NER | CAMeL-Lab/bert-base-arabic-camelbert-msa-ner | token classifier: Hub id or local folder |
 | KHULASA_DEVICE | auto | `auto` (GPU when present, else CPU), `cpu`, `cuda` or `cuda:N` |
 | KHULASA_ENGINE | auto | `auto` (CTranslate2 int8 on CPU if installed), `transformers`, `ctranslate2` |
@@ -38,6 +38,7 @@ DEFAULT_TRANSLATOR = "Helsinki-NLP/opus-mt-ar-en"
 DEFAULT_TRANSLATOR_BEST = "Helsinki-NLP/opus-mt-tc-big-ar-en"
 DEFAULT_SUMMARIZER = "csebuetnlp/mT5_multilingual_XLSum"
 DEFAULT_NER = "CAMeL-Lab/bert-base-arabic-camelbert-msa-ner"
+NO_SUMMARIZER = "none"  # KHULASA_SUMMARIZER=none: no abstractive summary (e.g. its licence does not suit)
 VARIABLES = {"translator": "KHULASA_TRANSLATOR", "summarizer": "KHULASA_SUMMARIZER", "ner": "KHULASA_NER"}
 TRANSLATION_MODES = ("fast", "best")
 # The licence of each default model, and the attribution its licence asks for (shown in the export).
@@ -95,7 +96,7 @@ class Settings:
             translator_best=env.get("KHULASA_TRANSLATOR_BEST", "").strip() or DEFAULT_TRANSLATOR_BEST,
             translation=translation,
             glossary=env.get("KHULASA_GLOSSARY", "").strip(),
-            summarizer=env.get("KHULASA_SUMMARIZER", "").strip() or DEFAULT_SUMMARIZER,
+            summarizer=_summarizer(env.get("KHULASA_SUMMARIZER", "")),
             ner=env.get("KHULASA_NER", "").strip() or DEFAULT_NER,
             device=device,
             engine=engine,
@@ -110,6 +111,11 @@ class Settings:
         )
 
     @property
+    def summarizer_off(self) -> bool:
+        """KHULASA_SUMMARIZER=none: the desk summarises with key sentences, no summarizer is loaded."""
+        return self.summarizer == NO_SUMMARIZER
+
+    @property
     def translation_model(self) -> str:
         """The translator of the chosen mode: `translator` for fast, `translator_best` for best."""
         return self.translator_best if self.translation == "best" else self.translator
@@ -122,6 +128,11 @@ def default_db_path(env: Mapping[str, str]) -> str:
         return str(Path(chosen).expanduser())
     data_home = env.get("XDG_DATA_HOME", "").strip() or str(Path.home() / ".local" / "share")
     return str(Path(data_home).expanduser() / "khulasa" / "history.sqlite3")
+
+
+def _summarizer(raw: str) -> str:
+    name = raw.strip()
+    return NO_SUMMARIZER if name.lower() == NO_SUMMARIZER else name or DEFAULT_SUMMARIZER
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:

@@ -18,12 +18,27 @@ class Language:
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence (or window-sized piece of a run-on sentence): `text == article[start:end]`."""
+    """One sentence (or window-sized piece of a run-on sentence): `text == article[start:end]`.
+
+    `confidence` is the translator's own: the mean log-probability per output token of the beam that wrote the
+    machine's translation (None where no model translated it, and in histories written before it existed).
+    `edited` says a person wrote `translation` by hand, `chosen` that they chose it among the translator's
+    alternatives; either way `machine` keeps the machine's translation ("" while it is the translation).
+    """
 
     start: int
     end: int
     text: str
     translation: str = ""
+    confidence: float | None = None
+    edited: bool = False
+    chosen: bool = False
+    machine: str = ""
+
+    @property
+    def changed(self) -> bool:
+        """The translation is no longer the machine's: edited by hand or chosen among the alternatives."""
+        return self.edited or self.chosen
 
 
 @dataclass(frozen=True)
@@ -49,15 +64,34 @@ class EntityGroup:
     english: str = ""
 
 
+# The summary kinds a user may ask for, and the strategy a key-sentence summary records.
+SUMMARY_KINDS = ("abstractive", "key_sentences")
+KEY_SENTENCES = "key_sentences"
+
+
 @dataclass(frozen=True)
 class Summary:
-    """The abstractive summary in Arabic, its English translation, and the strategy that produced it:
-    `strategy` is exactly "single" or "sections" (see `models.summarize`); `detail` says it in words."""
+    """The summary in Arabic, its English translation, and the strategy that produced it: `strategy` is exactly
+    "single" or "sections" for the abstractive summary (see `models.summarize`), or "key_sentences" for the
+    article's most central sentences quoted verbatim (`analysis.key_sentences`): then `sentences` holds their
+    indices in article order, `ar` their texts and `en` their translations, each joined by a space. `detail` says
+    how it was made, in words. `ar_edited`/`en_edited` say a person rewrote that part; `ar_machine`/`en_machine`
+    then keep the machine's."""
 
     ar: str
     en: str
     strategy: str
     detail: str = ""
+    sentences: tuple[int, ...] = ()
+    ar_edited: bool = False
+    en_edited: bool = False
+    ar_machine: str = ""
+    en_machine: str = ""
+
+    @property
+    def quoted(self) -> bool:
+        """Key sentences: quoted from the article, not written by a model."""
+        return self.strategy == KEY_SENTENCES
 
 
 @dataclass(frozen=True)

@@ -4,25 +4,34 @@
 The manifest (`manifest.jsonl`) gets one JSON line as each article finishes: its name, the SHA-256 of its bytes,
 the models (`name@revision` per role) and its two files. A rerun skips an article whose bytes and models match
 and whose files are still there, and redoes any other; an interrupted run loses only the articles in flight.
-File names come from the article's own name, so they never depend on the order in which articles finish.
+
+A failure is skipped by a rerun only when the same bytes would fail the same way (`Final`): a file that is not
+UTF-8, a damaged document, no text or no letters; a file over the size limit while `KHULASA_MAX_CHARS` is
+unchanged; a text that is not Arabic unless `--force` is given. Any other failure (an unexpected error, a model
+that failed, a file that could not be read, a worker that died) is retried, and `--force` retries every failure.
+
+An article's name is its path inside the source folder (`a/x.txt`), so `a/x.txt` and `b/x.txt` stay apart. File
+names come from it (`output_stem`), so they never depend on the order in which articles finish.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from core.errors import InputError
 from documents.batch import (
     INDEX_NAME,
     ZIP_NAME,
     BatchItem,
+    Final,
     IndexEntry,
     headline_of,
     index_markdown,
@@ -34,23 +43,50 @@ from documents.serialize import to_json
 
 MANIFEST_NAME = "manifest.jsonl"
 _UNSAFE = re.compile(r"[^\w.\- ]+")
+# Room left in the 255 bytes a file name may take on Linux, macOS and Windows, for "-" and a hash, ".json" and
+# the ".partial" of a file being written.
+_MAX_STEM_BYTES = 200
+# Names Windows reserves for devices, with any extension (`CON.txt` too).
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"{port}{number}" for port in ("COM", "LPT") for number in range(1, 10))}
 
 
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def article_name(relative: PurePath) -> str:
+    """The name a batch gives the file at `relative` (its path inside the source folder): its parts joined by
+    "/". A part that is not UTF-8 (Arabic names from a Windows zip are cp1256 bytes) is shown decoded as cp1256,
+    with a short hash of its bytes before the extension, so it never takes the name of another file.
+
+    Example: the name `b"\\xca\\xed.txt"` gives `تي-44402bee.txt`."""
+    return "/".join(_readable(os.fsencode(part)) for part in relative.parts)
+
+
+def _readable(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        stem, dot, suffix = raw.decode("cp1256", errors="replace").rpartition(".")
+        tag = content_hash(raw)[:8]
+        return f"{stem}-{tag}.{suffix}" if dot and stem else f"{stem}{dot}{suffix}-{tag}"
+
+
 def output_stem(name: str) -> str:
-    """The article's name made safe as a file name (`a.txt` stays `a.txt`); a name that had to change gets a
-    short hash of the original, so two names never map to one stem."""
+    """The article's name made safe as a file name on any system (`a.txt` stays `a.txt`): folders joined by
+    "--", no character Windows forbids, no device name (`CON`), at most 200 bytes. A name that had to change gets
+    a short hash of the original, so two names never map to one stem."""
     safe = _UNSAFE.sub("_", name.replace("/", "--").replace("\\", "--")).strip(" .") or "article"
+    if safe.split(".")[0].strip().upper() in _RESERVED:
+        safe = f"_{safe}"
+    safe = safe.encode()[:_MAX_STEM_BYTES].decode(errors="ignore").rstrip(" .")
     return safe if safe == name else f"{safe}-{content_hash(name.encode())[:8]}"
 
 
 @dataclass(frozen=True)
 class Entry:
-    """An article in the manifest: finished (its two files), or failed for good (`error`). A failure that may not
-    happen again (unreadable file, dead worker) has no hash, so the next run tries again."""
+    """An article in the manifest: finished (its two files), or failed (`error`), with why the failure would
+    recur (`final`, a `Final`; empty when it may not) and the size limit it failed under (`max_chars`)."""
 
     name: str
     sha256: str
@@ -61,6 +97,8 @@ class Entry:
     json: str = ""
     error: str = ""
     problems: tuple[str, ...] = ()  # what a partial analysis lacks, one line each (for index.md)
+    final: str = ""
+    max_chars: int = 0
 
 
 @dataclass(frozen=True)
@@ -73,10 +111,11 @@ class Pending:
 
 
 class Archive:
-    """The batch's output folder. `models` (role → `name@revision`) must match for a finished article to count."""
+    """The batch's output folder. `models` (role → `name@revision`) must match for a finished article to count;
+    `max_chars` and `force` decide which failures are final (see the module's docstring)."""
 
-    def __init__(self, folder: Path, models: Mapping[str, str]) -> None:
-        self.folder, self.models = folder, dict(models)
+    def __init__(self, folder: Path, models: Mapping[str, str], *, max_chars: int, force: bool = False) -> None:
+        self.folder, self.models, self.max_chars, self.force = folder, dict(models), max_chars, force
         self.done: dict[str, Entry] = _read_manifest(folder / MANIFEST_NAME)
         self.skipped = 0
         try:
@@ -87,28 +126,35 @@ class Archive:
 
     def is_done(self, name: str, sha256: str) -> bool:
         entry = self.done.get(name)
-        return (entry is not None and entry.sha256 == sha256 and entry.models == self.models
-                and (bool(entry.error) or all((self.folder / name).is_file() for name in (entry.markdown, entry.json))))
+        if entry is None or entry.sha256 != sha256:
+            return False
+        if not entry.error:
+            return entry.models == self.models and all((self.folder / file).is_file()
+                                                       for file in (entry.markdown, entry.json))
+        if self.force:
+            return False
+        return entry.final in {Final.CONTENT, Final.LANGUAGE} or (
+            entry.final == Final.SIZE and entry.max_chars == self.max_chars)
 
-    def plan(self, paths: Iterable[Path]) -> list[Pending]:
-        """The files still to analyse, in order; an unreadable one is recorded as failed at once."""
+    def plan(self, articles: Iterable[tuple[str, Path]]) -> list[Pending]:
+        """The articles (name, path) still to analyse, in order; an unreadable one is recorded as failed at once."""
         pending = []
-        for path in paths:
+        for name, path in articles:
             try:
-                sha256 = content_hash(read_bytes(path))
-            except Exception as error:  # noqa: BLE001 - InputError's message, or the OS's own
-                self.fail(path.name, str(error))
+                sha256 = content_hash(read_bytes(path, self.max_chars, name))
+            except InputError as error:
+                self.fail(name, str(error))
                 continue
-            if self.is_done(path.name, sha256):
+            if self.is_done(name, sha256):
                 self.skipped += 1
             else:
-                pending.append(Pending(path.name, path, sha256))
+                pending.append(Pending(name, path, sha256))
         return pending
 
     def add(self, item: BatchItem, sha256: str, generated: datetime) -> None:
         """Write a finished article's two files and its manifest line, or record why it failed."""
         if item.analysis is None:
-            self.fail(item.name, item.error, sha256)
+            self.fail(item.name, item.error, sha256, item.final)
             return
         stem = output_stem(item.name)
         entry = Entry(item.name, sha256, self.models, item.title, headline_of(item.analysis), f"{stem}.md",
@@ -118,9 +164,10 @@ class Archive:
         self._write(entry.json, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
         self._record(entry)
 
-    def fail(self, name: str, reason: str, sha256: str = "") -> None:
-        """Record a failure; with the article's hash it is final for these bytes and models, else it is retried."""
-        self._record(Entry(name, sha256, self.models if sha256 else {}, error=reason))
+    def fail(self, name: str, reason: str, sha256: str = "", final: Final | None = None) -> None:
+        """Record a failure; a rerun skips it only when it is `final` for these bytes (`sha256`)."""
+        self._record(Entry(name, sha256, self.models if sha256 else {}, error=reason, final=final or "",
+                           max_chars=self.max_chars if final == Final.SIZE else 0))
 
     def _record(self, entry: Entry) -> None:
         self.done[entry.name] = entry

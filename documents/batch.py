@@ -11,15 +11,16 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 
 from analysis.pipeline import Models, Options, analyze, check_input
 from arabic.segment import segment
-from core.errors import InputError, KhulasaError
+from core.errors import InputError, KhulasaError, NotArabic, TooLarge
 from core.settings import Settings
 from core.types import Analysis
 from documents.export import as_utc, escape_markdown, export_filename, to_markdown
-from documents.readers import read_document
+from documents.readers import KINDS, byte_limit, read_document, read_limited, regular_size
 
 INDEX_NAME = "index.md"
 ZIP_NAME = "khulasa-batch.zip"
@@ -30,14 +31,24 @@ Progress = Callable[[int, int, "BatchItem"], None]
 log = logging.getLogger(__name__)
 
 
+class Final(StrEnum):
+    """Why a failure would happen again if the same bytes were analysed again, so a rerun need not retry it.
+    A failure without one (an unexpected error, a model that failed, a file that could not be read) is retried."""
+
+    CONTENT = "content"  # not UTF-8, a damaged document, no text, no letters: the bytes alone decide
+    SIZE = "size"  # over the size limit: final only while KHULASA_MAX_CHARS stays the same
+    LANGUAGE = "language"  # not Arabic: final unless --force asks to analyse it anyway
+
+
 @dataclass(frozen=True)
 class BatchItem:
-    """One file of a batch: its analysis, or the reason it has none."""
+    """One file of a batch: its analysis, or the reason it has none (and whether that reason is `final`)."""
 
     name: str
     title: str = ""
     analysis: Analysis | None = None
     error: str = ""
+    final: Final | None = None
 
     @property
     def ok(self) -> bool:
@@ -65,9 +76,9 @@ def analyze_one(source: Source, models: Models, settings: Settings, options: Opt
     if isinstance(source, tuple):
         return analyze_source(*source, models, settings, options)
     try:
-        data = read_bytes(Path(source))
+        data = read_bytes(Path(source), settings.max_chars, Path(source).name)
     except InputError as error:
-        return BatchItem(Path(source).name, error=str(error))
+        return BatchItem(Path(source).name, error=str(error), final=Final.SIZE if isinstance(error, TooLarge) else None)
     return analyze_source(Path(source).name, data, models, settings, options)
 
 
@@ -77,6 +88,12 @@ def analyze_source(name: str, data: bytes, models: Models, settings: Settings,
     try:
         document = read_document(name, data, max_chars=settings.max_chars)
         analysis = analyze(check_input(document.text, settings), models, settings, options)
+    except TooLarge as error:
+        return BatchItem(name, error=str(error), final=Final.SIZE)
+    except InputError as error:
+        return BatchItem(name, error=str(error), final=Final.CONTENT)
+    except NotArabic as error:
+        return BatchItem(name, error=str(error), final=Final.LANGUAGE)
     except KhulasaError as error:
         return BatchItem(name, error=str(error))
     except Exception as error:  # one article's unexpected failure must not cost the user the whole batch
@@ -86,12 +103,16 @@ def analyze_source(name: str, data: bytes, models: Models, settings: Settings,
     return BatchItem(name, document.title, analysis)
 
 
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes, or an `InputError` naming it."""
+def read_bytes(path: Path, max_chars: int, name: str = "") -> bytes:
+    """The file's bytes, or an `InputError` naming it (`name`, else its path); no more than its kind's size limit
+    is read (`byte_limit`), so a huge file is refused (`TooLarge`) without being loaded."""
+    name = name or str(path)
+    kind = KINDS.get(path.suffix.lower(), "txt")
     try:
-        return path.read_bytes()
+        with path.open("rb") as file:
+            return read_limited(name, file, byte_limit(kind, max_chars), kind=kind, size=regular_size(file))
     except OSError as error:
-        raise InputError(f"Cannot read {path}: {error.strerror or error}.") from None
+        raise InputError(f"Cannot read {name}: {error.strerror or error}.") from None
 
 
 def batch_files(items: Iterable[BatchItem], generated: datetime) -> dict[str, str]:

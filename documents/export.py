@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from arabic.text import is_arabic_letter, is_arabic_script
 from core.settings import licence
-from core.types import STAGES, Analysis, Check, Sentence
+from core.types import STAGES, Analysis, Check, Sentence, Summary
 
 TITLE_LIMIT = 80
 SLUG_LIMIT = 50
@@ -202,11 +202,28 @@ def _summary_section(analysis: Analysis) -> Iterator[str]:
         reason = "see Notes" if analysis.problems else "none was produced for this article"
         yield f"_No summary ({reason})._"
         return
-    yield from (block for block in (escape_markdown(summary.ar), escape_markdown(summary.en)) if block)
+    if summary.quoted:
+        yield from _key_sentences(analysis)
+    else:
+        yield "_Abstractive summary, written by the summarizer model._"
+        yield from (block for block in (escape_markdown(summary.ar), escape_markdown(summary.en)) if block)
+    yield from _summary_edits(summary)
     if analysis.problem("summary_en"):
         yield "_No English summary (see Notes)._"
     how = f"{summary.strategy}: {summary.detail}" if summary.detail else summary.strategy
     yield f"_Strategy: {escape_markdown(how, inline=True)}_"
+
+
+def _key_sentences(analysis: Analysis) -> Iterator[str]:
+    """Key sentences (quoted verbatim): each one numbered as in the article, its translation under it."""
+    yield "_Key sentences (quoted verbatim from the article, in its order)._"
+    items = []
+    for index in analysis.summary.sentences:
+        sentence = analysis.sentences[index]
+        items.append(f"- **Sentence {index + 1}** · {escape_markdown(sentence.text, inline=True)}")
+        if sentence.translation.strip():
+            items.append(f"  - {escape_markdown(sentence.translation, inline=True)}")
+    yield "\n".join(items)
 
 
 def _entities_section(analysis: Analysis) -> Iterator[str]:
@@ -243,7 +260,25 @@ def _translation_section(analysis: Analysis) -> Iterator[str]:
     translated = sum(bool(sentence.translation.strip()) for sentence in analysis.sentences)
     if analysis.problem("translation") and translated < len(analysis.sentences):
         yield f"_Translation incomplete: {translated} of {len(analysis.sentences)} sentences (see Notes)._"
+    yield from _sentence_edits(analysis)
     yield from blocks or ["_No translation._"]
+
+
+def _sentence_edits(analysis: Analysis) -> Iterator[str]:
+    """How many translations the journalist wrote by hand or chose among the translator's alternatives."""
+    edited = sum(sentence.edited for sentence in analysis.sentences)
+    chosen = sum(sentence.chosen for sentence in analysis.sentences)
+    if edited or chosen:
+        parts = [f"{edited} edited by hand" if edited else "", f"{chosen} chosen among the translator's "
+                 "alternatives" if chosen else ""]
+        yield (f"_Of {len(analysis.sentences)} sentences, {' and '.join(part for part in parts if part)}; the "
+               "others are the machine's._")
+
+
+def _summary_edits(summary: Summary) -> Iterator[str]:
+    parts = [name for name, edited in (("Arabic", summary.ar_edited), ("English", summary.en_edited)) if edited]
+    if parts:
+        yield f"_{' and '.join(parts)} summary edited by hand._"
 
 
 def _original_section(analysis: Analysis) -> Iterator[str]:

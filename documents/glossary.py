@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from arabic.glossary_match import term_key
@@ -79,7 +80,70 @@ def parse_glossary(text: str, name: str) -> tuple[Glossary, list[GlossaryProblem
         rows = rows[:-1]
     if rows and _is_header(rows[0][1]):
         rows = rows[1:]
+    terms, row_problems = _terms(rows)
+    return Glossary(name=name, terms=terms), sorted(problems + row_problems, key=lambda problem: problem.line)
+
+
+def glossary_from_rows(rows: Iterable[Sequence[str | None]], name: str) -> tuple[Glossary, list[GlossaryProblem]]:
+    """The glossary of rows typed into a table (or read back from `to_csv`), checked as a file's rows are: the
+    n-th row (from 1) is "line" n of its problems; blank rows and missing cells (`None`) are read as empty, and no
+    row is taken for a header. Raises `InputError` over `MAX_GLOSSARY_ROWS` rows."""
+    numbered = [(number, cells) for number, row in enumerate(rows, start=1)
+                if any(cells := _cells(cell or "" for cell in row))]
+    if len(numbered) > MAX_GLOSSARY_ROWS:
+        raise InputError(f"'{name}' holds {len(numbered):,} rows; a glossary may hold at most "
+                         f"{MAX_GLOSSARY_ROWS:,}. Split the list or keep the terms this desk uses.")
+    terms, problems = _terms(numbered)
+    return Glossary(name=name, terms=terms), problems
+
+
+def from_csv(text: str, name: str) -> Glossary:
+    """The glossary that `to_csv` wrote as `text` (the usable rows of any CSV)."""
+    return glossary_from_rows(csv.reader(io.StringIO(text, newline="")), name)[0]
+
+
+def to_csv(glossary: Glossary) -> str:
+    """The glossary as DeepL's glossary CSV (`arabic,english` rows, no header), which `parse_glossary` reads back
+    to the same terms."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows((term.arabic, term.english) for term in glossary.terms)
+    return out.getvalue()
+
+
+def _rows(text: str, name: str) -> list[tuple[int, list[str]]]:
+    """The non-blank records of `text` as `(first line, cells)`, the cells as `_cells` makes them."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
+    rows: list[tuple[int, list[str]]] = []
+    line = 1
+    try:
+        for record in reader:
+            cells = _cells(record)
+            if any(cells):
+                rows.append((line, cells))
+            line = reader.line_num + 1
+    except csv.Error as error:
+        # The reader's one failure on text: a field past its size limit, i.e. a quote opened and never closed.
+        raise InputError(f"'{name}' cannot be read as a glossary from line {line} on ({error}): a quote opened "
+                         "there is probably never closed. Close it and load the file again.") from None
+    return rows
+
+
+def _cells(record: Iterable[str]) -> list[str]:
+    """A row's cells with the whitespace inside each collapsed to one space, and the empty cells after the second
+    dropped (spreadsheets pad rows with separators)."""
+    cells = [" ".join(cell.split()) for cell in record]
+    while len(cells) > 2 and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+def _terms(rows: list[tuple[int, list[str]]]) -> tuple[tuple[GlossaryTerm, ...], list[GlossaryProblem]]:
+    """The terms of the numbered rows, and the problems of those that cannot be used; a row whose folded Arabic
+    is an earlier row's is merged when its English is the same and a problem when not."""
     terms: list[GlossaryTerm] = []
+    problems: list[GlossaryProblem] = []
     first_line: dict[str, GlossaryTerm] = {}
     for line, cells in rows:
         problem = _row_problem(cells)
@@ -94,38 +158,7 @@ def parse_glossary(text: str, name: str) -> tuple[Glossary, list[GlossaryProblem
         elif earlier.english != term.english:
             problems.append(GlossaryProblem(line, f"'{term.arabic}' is already on line {earlier.line} as "
                                                   f"'{earlier.english}', not '{term.english}'; keep one English."))
-    return Glossary(name=name, terms=tuple(terms)), sorted(problems, key=lambda problem: problem.line)
-
-
-def to_csv(glossary: Glossary) -> str:
-    """The glossary as DeepL's glossary CSV (`arabic,english` rows, no header), which `parse_glossary` reads back
-    to the same terms."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerows((term.arabic, term.english) for term in glossary.terms)
-    return out.getvalue()
-
-
-def _rows(text: str, name: str) -> list[tuple[int, list[str]]]:
-    """The non-blank records of `text` as `(first line, cells)`; whitespace inside a cell is collapsed to one
-    space, and empty cells after the second are dropped (spreadsheets pad rows with separators)."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
-    rows: list[tuple[int, list[str]]] = []
-    line = 1
-    try:
-        for record in reader:
-            cells = [" ".join(cell.split()) for cell in record]
-            while len(cells) > 2 and not cells[-1]:
-                cells.pop()
-            if any(cells):
-                rows.append((line, cells))
-            line = reader.line_num + 1
-    except csv.Error as error:
-        # The reader's one failure on text: a field past its size limit, i.e. a quote opened and never closed.
-        raise InputError(f"'{name}' cannot be read as a glossary from line {line} on ({error}): a quote opened "
-                         "there is probably never closed. Close it and load the file again.") from None
-    return rows
+    return tuple(terms), problems
 
 
 def _delimiter(first_row: str) -> str:

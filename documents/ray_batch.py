@@ -29,7 +29,7 @@ from analysis.pipeline import Options, load_models
 from core.errors import InputError, KhulasaError
 from core.settings import Settings
 from documents.archive import Archive, Pending, content_hash
-from documents.batch import BatchItem, analyze_source, read_bytes
+from documents.batch import BatchItem, Final, analyze_source, read_bytes
 from documents.serialize import from_json, to_json
 
 RAY_REQUIREMENT = "ray[data]==2.60.0"
@@ -71,7 +71,7 @@ def analyze_on_ray(pending: list[Pending], archive: Archive, settings: Settings,
     ray = _import_ray()
     started_here = connect(ray, ray_options.address)
     try:
-        articles = _articles(pending, archive)
+        articles = _articles(pending, archive, settings.max_chars)
         if not articles:
             return
         names = {article["name"] for article in articles}
@@ -133,12 +133,12 @@ def _import_ray() -> Any:
     return ray
 
 
-def _articles(pending: list[Pending], archive: Archive) -> list[dict[str, Any]]:
+def _articles(pending: list[Pending], archive: Archive, max_chars: int) -> list[dict[str, Any]]:
     """Name, bytes and hash of each pending article, read here so the workers need no access to the files."""
     articles = []
     for article in pending:
         try:
-            data = read_bytes(article.path)
+            data = read_bytes(article.path, max_chars, article.name)
         except InputError as error:
             archive.fail(article.name, str(error))
             continue
@@ -165,7 +165,8 @@ def _results(ray: Any, articles: list[dict[str, Any]], settings: Settings, optio
         if row["fatal"]:
             raise WorkerModelError(row["error"])
         if row["error"]:
-            yield BatchItem(row["name"], error=row["error"]), row["sha256"]
+            yield BatchItem(row["name"], error=row["error"], final=Final(row["final"]) if row["final"] else None), \
+                row["sha256"]
             continue
         record = json.loads(row["analysis"])
         yield BatchItem(row["name"], record["title"], from_json(record, record["text"])), row["sha256"]
@@ -231,17 +232,17 @@ class Analyst:
             self.problem = str(error) or type(error).__name__
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
-        rows: dict[str, list] = {"name": [], "sha256": [], "analysis": [], "error": [], "fatal": []}
+        rows: dict[str, list] = {"name": [], "sha256": [], "analysis": [], "error": [], "final": [], "fatal": []}
         for name, data, sha256 in zip(batch["name"], batch["data"], batch["sha256"]):
             _crash_if_asked(str(name))
-            analysis, error = "", self.problem
+            analysis, error, final = "", self.problem, ""
             if not self.problem:
                 item = analyze_source(str(name), bytes(data), self.models, self.settings, self.options)
-                error = item.error
+                error, final = item.error, item.final or ""
                 if item.analysis is not None:
                     analysis = json.dumps({"title": item.title, "text": item.analysis.text,
                                            **to_json(item.analysis)}, ensure_ascii=False)
-            for column, value in zip(rows, (str(name), str(sha256), analysis, error, bool(self.problem))):
+            for column, value in zip(rows, (str(name), str(sha256), analysis, error, final, bool(self.problem))):
                 rows[column].append(value)
         return rows
 

@@ -1,8 +1,9 @@
 """Uploaded files as article text: `.txt`, `.docx`, `.html`/`.htm` and `.pdf`, one paragraph per line.
 
-`read_document` is the one entry point; every way a file can be unusable (wrong extension, content that is not
-what the extension says, too big, not UTF-8, encrypted, a scanned PDF without a text layer) is an `InputError`
-whose message names the file and says what to do.
+`read_document` reads a file's bytes and `read_file` an open file, of which it reads no more than the size limit
+allows (`byte_limit`); every way a file can be unusable (wrong extension, content that is not what the extension
+says, too big, not UTF-8, encrypted, a scanned PDF without a text layer) is an `InputError` whose message names
+the file and says what to do (`TooLarge` for a file or text over the limit).
 """
 
 from __future__ import annotations
@@ -10,13 +11,16 @@ from __future__ import annotations
 import codecs
 import io
 import logging
+import os
 import re
+import stat
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import BinaryIO
 
-from core.errors import InputError
+from core.errors import InputError, TooLarge
 from documents.export import cut_title
 
 KINDS = {".txt": "txt", ".docx": "docx", ".html": "html", ".htm": "html", ".pdf": "pdf"}
@@ -24,8 +28,10 @@ KINDS = {".txt": "txt", ".docx": "docx", ".html": "html", ".htm": "html", ".pdf"
 _ADVICE = {".doc": "save it as .docx", ".rtf": "save it as .docx", ".odt": "save it as .docx",
            ".pages": "export it as .docx", ".md": "rename it to .txt"}
 # Containers (Word, PDF, HTML pages with their markup) are much larger than their text; this bounds the work
-# spent on one file. Text files are bounded by `max_chars` instead: UTF-8 needs at most 4 bytes a character.
+# spent on one file. Text files are bounded by `max_chars` instead (see `byte_limit`).
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# The longest byte-order mark a text file may start with (UTF-8's; UTF-16's is 2 bytes).
+_BOM_BYTES = len(codecs.BOM_UTF8)
 # A .docx may not inflate past this: it stops "zip bombs" before python-docx parses them.
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 _MAGIC = {b"%PDF-": "a PDF file", b"PK\x03\x04": "a zip archive (e.g. a Word .docx)",
@@ -54,10 +60,9 @@ def read_document(name: str, data: bytes, *, max_chars: int, max_bytes: int = MA
     kind = kind or _kind_of(name)
     if kind not in _READERS:
         raise ValueError(f"kind must be one of {', '.join(_READERS)}, not {kind!r}")
-    limit = max_chars * 4 if kind == "txt" else max_bytes
+    limit = byte_limit(kind, max_chars, max_bytes)
     if len(data) > limit:
-        raise InputError(f"'{name}' is {len(data):,} bytes; the limit for {_PLURAL[kind]} is {limit:,} bytes. "
-                         "Split the article and analyse it in parts.")
+        raise _too_large(name, f"{len(data):,}", kind, limit)
     if not data:
         raise InputError(f"'{name}' is empty: the file holds no bytes at all.")
     _check_content(name, data, kind)
@@ -65,9 +70,52 @@ def read_document(name: str, data: bytes, *, max_chars: int, max_bytes: int = MA
     if not text.strip():
         raise InputError(f"'{name}' is empty: no text to analyse was found in it.")
     if len(text) > max_chars:
-        raise InputError(f"'{name}' holds {len(text):,} characters of text; the limit is {max_chars:,}. "
+        raise TooLarge(f"'{name}' holds {len(text):,} characters of text; the limit is {max_chars:,}. "
                          "Split the article and analyse it in parts.")
     return Document(title=title or first_line(text), text=text, kind=kind)
+
+
+def read_file(name: str, file: BinaryIO, *, max_chars: int, size: int | None = None, kind: str | None = None,
+              max_bytes: int = MAX_FILE_BYTES) -> Document:
+    """`read_document` on an open file (a path's, stdin, an upload), of which `read_limited` reads no more than
+    the kind's limit plus one byte."""
+    kind = kind or _kind_of(name)
+    data = read_limited(name, file, byte_limit(kind, max_chars, max_bytes), kind=kind, size=size)
+    return read_document(name, data, max_chars=max_chars, kind=kind, max_bytes=max_bytes)
+
+
+def read_limited(name: str, file: BinaryIO, limit: int, *, kind: str, size: int | None = None) -> bytes:
+    """The file's bytes, reading at most `limit + 1` of them: a 3 GB video or `/dev/zero` is refused
+    (`TooLarge`) after that much, never loaded whole. `size` (a regular file's, when known: `regular_size`)
+    refuses it before reading at all."""
+    if size is not None and size > limit:
+        raise _too_large(name, f"{size:,}", kind, limit)
+    data = file.read(limit + 1)
+    if len(data) > limit:
+        raise _too_large(name, f"more than {limit:,}", kind, limit)
+    return data
+
+
+def regular_size(file: BinaryIO) -> int | None:
+    """The size of an open regular file; None for a pipe, a device or a file object without a descriptor."""
+    try:
+        status = os.fstat(file.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return None
+    return status.st_size if stat.S_ISREG(status.st_mode) else None
+
+
+def byte_limit(kind: str, max_chars: int, max_bytes: int = MAX_FILE_BYTES) -> int:
+    """The most bytes a file of this kind may hold before it is refused unread.
+
+    The limit is in characters, files are bytes. A text file needs at most 4 bytes a character (UTF-8's longest
+    sequence; UTF-16 takes 2, or 4 for a surrogate pair) plus a byte-order mark, so a text of `max_chars`
+    characters always fits in `4 * max_chars + 3` bytes: e.g. 400,003 bytes for the default 100,000. Word, PDF
+    and HTML files hold far more bytes than characters of text (zipped XML, fonts, markup), so no bound from
+    `max_chars` is sound for them: they get the fixed `max_bytes` cap (20 MB), and their text is counted after
+    reading. The page's uploader (`server.maxUploadSize`, 5 MB) refuses anything larger before this is reached.
+    """
+    return max_chars * 4 + _BOM_BYTES if kind == "txt" else max_bytes
 
 
 def first_line(text: str) -> str:
@@ -83,6 +131,11 @@ def _kind_of(name: str) -> str:
     advice = f": {_ADVICE[suffix]} and try again" if suffix in _ADVICE else ""
     raise InputError(f"Cannot read '{name}': Khulasa reads .txt, .docx, .html, .htm and .pdf files, not "
                      f"{shown}{advice}.")
+
+
+def _too_large(name: str, size: str, kind: str, limit: int) -> TooLarge:
+    return TooLarge(f"'{name}' is {size} bytes; the limit for {_PLURAL[kind]} is {limit:,} bytes. Split the "
+                    "article and analyse it in parts.")
 
 
 def _check_content(name: str, data: bytes, kind: str) -> None:

@@ -1,4 +1,5 @@
-"""The local history: finished analyses saved in a SQLite file, listed, searched, reopened and deleted.
+"""The local history: finished analyses saved in a SQLite file, listed, searched, reopened and deleted, and the
+desk's newsroom glossary kept beside them.
 
 Every call opens its own connection, so the app's sessions (threads) and the CLI may share one file; WAL mode
 lets readers run beside a writer and `busy_timeout` makes writers wait for each other instead of failing.
@@ -18,8 +19,9 @@ from pathlib import Path
 
 from arabic.search import SNIPPET_WIDTH, fold, folding, snippet, terms
 from core.errors import HistoryError
-from core.types import Analysis, Check
+from core.types import Analysis, Check, Glossary
 from documents.export import title_of
+from documents.glossary import from_csv, to_csv
 from documents.serialize import from_json, to_json
 
 BUSY_TIMEOUT_MS = 10_000
@@ -95,6 +97,25 @@ class History:
                        (json.dumps(to_json(analysis), ensure_ascii=False), entry_id))
         return analysis
 
+    def update(self, entry_id: int, analysis: Analysis) -> Analysis:
+        """Replace the saved analysis of an entry by `analysis` (the same article, its texts edited) and return it
+        as now saved: a finding marked checked in the file, even by another session since, stays marked where
+        `analysis` still has it. `KeyError` if there is no such entry; `ValueError` for another article's text."""
+        with self._connect() as db, _transaction(db):
+            row = db.execute("SELECT analysis, text FROM analyses WHERE id = ?", (entry_id,)).fetchone()
+            if row is None:
+                raise KeyError(f"No saved analysis has id {entry_id}.")
+            if row[1] != analysis.text:
+                raise ValueError(f"The saved analysis {entry_id} is of another article.")
+            marked = {replace(check, checked=False) for check in from_json(json.loads(row[0]), row[1]).checks
+                      if check.checked}
+            analysis = replace(analysis, checks=tuple(
+                replace(check, checked=True) if replace(check, checked=False) in marked else check
+                for check in analysis.checks))
+            db.execute("UPDATE analyses SET analysis = ? WHERE id = ?",
+                       (json.dumps(to_json(analysis), ensure_ascii=False), entry_id))
+        return analysis
+
     def list(self, query: str = "", limit: int = 50) -> list[HistoryEntry]:
         """The newest entries first; with a query, those whose title, source or text hold every word of it."""
         words = terms(query)
@@ -115,6 +136,21 @@ class History:
             # Copy the zeroed pages into the main file and empty the WAL, which still holds the old ones.
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return bool(deleted)
+
+    def glossary(self) -> Glossary | None:
+        """The newsroom glossary saved on this computer, or None when none was ever saved (an empty one was
+        cleared by the desk, and is kept as a choice)."""
+        with self._connect() as db:
+            saved = dict(db.execute("SELECT name, value FROM settings WHERE name IN ('glossary', 'glossary-name')")
+                         .fetchall())
+        return from_csv(saved["glossary"], saved.get("glossary-name", "")) if "glossary" in saved else None
+
+    def save_glossary(self, glossary: Glossary) -> None:
+        """Keep `glossary` (its terms as `to_csv` writes them, and its name) for every session and the next start,
+        in place of the one saved before."""
+        with self._connect() as db, _transaction(db):
+            db.executemany("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)",
+                           (("glossary", to_csv(glossary)), ("glossary-name", glossary.name)))
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -166,7 +202,8 @@ def _search_key(title: str, source: str | None, text: str) -> str:
 
 
 def _v3_settings(db: sqlite3.Connection) -> None:
-    """Facts about the file itself, e.g. which folding its search copies were made with."""
+    """Facts about the file itself, e.g. which folding its search copies were made with, and the desk's own
+    settings kept with the history, e.g. its glossary."""
     db.execute("CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from models import vocabulary
-from models.engine import Generation, Seq2Seq, checkpoint_generation
+from models.engine import Generation, Seq2Seq, checkpoint_generation, mean_log_probability
 from models.hub import require_space
 from models.loading import cpu_threads, load_tokenizer, model_folder, read_config, release_memory
 from models.problems import storage_problem
@@ -211,9 +211,11 @@ class CTranslate2Seq2Seq(Seq2Seq):
         self.model = ctranslate2.Translator(str(folder), device=kind, device_index=int(index or 0),
                                             compute_type=quantization, intra_threads=cpu_threads())
 
-    def generate_scored(self, texts: Sequence[str], settings: Generation) -> list[tuple[str, float]]:
-        """As the transformers engine; `bad_words` need no flag here: the converter maps Marian's `<pad>` to
-        CTranslate2's padding token, which it never generates."""
+    def generate_nbest(self, texts: Sequence[str], settings: Generation, count: int) -> list[list[tuple[str, float]]]:
+        """As `Seq2Seq.generate_nbest`; `bad_words` need no flag here: the converter maps Marian's `<pad>` to
+        CTranslate2's padding token, which it never generates. CTranslate2's score is the summed log-probability
+        over `length ** length_penalty`, the end token counted (not returned) unless the length limit cut it."""
+        count = max(1, min(count, settings.num_beams))
         with self.lock:
             sources = [self.tokenizer.convert_ids_to_tokens(ids) for ids in
                        self.tokenizer(list(texts), truncation=True, max_length=self.window)["input_ids"]]
@@ -221,8 +223,11 @@ class CTranslate2Seq2Seq(Seq2Seq):
                 sources, beam_size=settings.num_beams, max_decoding_length=settings.max_new_tokens,
                 min_decoding_length=settings.min_new_tokens, no_repeat_ngram_size=settings.no_repeat_ngram_size,
                 length_penalty=settings.length_penalty, return_scores=True, use_vmap=bool(self.output_script),
+                num_hypotheses=count,
             )
-            found = [(self.decode(self.tokenizer.convert_tokens_to_ids(result.hypotheses[0])),
-                      float(result.scores[0])) for result in results]
+            found = [[(self.decode(self.tokenizer.convert_tokens_to_ids(pieces)),
+                       mean_log_probability(float(score), len(pieces) + (len(pieces) < settings.max_new_tokens),
+                                            settings.length_penalty))
+                      for pieces, score in zip(result.hypotheses, result.scores)] for result in results]
         release_memory()
         return found

@@ -76,5 +76,18 @@ class Seq2Seq:
         return [text for text, _ in self.generate_scored(texts, settings)]
 
     def generate_scored(self, texts: Sequence[str], settings: Generation) -> list[tuple[str, float]]:
-        """Best hypothesis and its length-normalised log-probability for each text."""
+        """Best hypothesis for each text and its mean log-probability per output token (end token included)."""
+        return [hypotheses[0] for hypotheses in self.generate_nbest(texts, settings, 1)]
+
+    def generate_nbest(self, texts: Sequence[str], settings: Generation, count: int) -> list[list[tuple[str, float]]]:
+        """The `count` best hypotheses of one beam search per text (at most `settings.num_beams`), best first, each
+        with its mean log-probability per output token, end token included: the beam's own scores, whatever the
+        length penalty that ranked them, so no second model call."""
         raise NotImplementedError
+
+
+def mean_log_probability(score: float, tokens: int, length_penalty: float) -> float:
+    """The mean log-probability per token of a hypothesis of `tokens` tokens whose beam score is its summed
+    log-probability divided by `tokens ** length_penalty` (as both engines rank beams)."""
+    tokens = max(tokens, 1)
+    return score * tokens ** length_penalty / tokens

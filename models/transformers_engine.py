@@ -23,10 +23,12 @@ class TransformersSeq2Seq(Seq2Seq):
         super().__init__(name, device, load_tokenizer(folder),
                          getattr(self.model.config, "max_position_embeddings", None), checkpoint_generation(folder))
 
-    def generate_scored(self, texts: Sequence[str], settings: Generation) -> list[tuple[str, float]]:
-        """Best hypothesis and its length-normalised log-probability for each text."""
+    def generate_nbest(self, texts: Sequence[str], settings: Generation, count: int) -> list[list[tuple[str, float]]]:
+        """As `Seq2Seq.generate_nbest`: the chosen tokens' log-probabilities are read back from the beams' own
+        step scores (`compute_transition_scores`) and averaged over the tokens up to the end token."""
         import torch
 
+        count = max(1, min(count, settings.num_beams))
         with self.lock, torch.inference_mode():
             batch = self.tokenizer(list(texts), return_tensors="pt", padding=True, truncation=True,
                                    max_length=self.window).to(self.device)
@@ -34,13 +36,19 @@ class TransformersSeq2Seq(Seq2Seq):
                 **batch, num_beams=settings.num_beams, max_new_tokens=settings.max_new_tokens,
                 min_new_tokens=settings.min_new_tokens, no_repeat_ngram_size=settings.no_repeat_ngram_size,
                 length_penalty=settings.length_penalty, bad_words_ids=[list(ids) for ids in settings.bad_words] or None,
-                do_sample=False, output_scores=True, return_dict_in_generate=True,
+                do_sample=False, output_scores=True, return_dict_in_generate=True, num_return_sequences=count,
             )
-            texts = [self.decode(ids) for ids in output.sequences.tolist()]
-            if getattr(output, "sequences_scores", None) is not None:
-                scores = output.sequences_scores.tolist()
-            else:  # greedy search: mean log-probability of the chosen tokens
-                steps = torch.stack(output.scores, 1).log_softmax(-1)
-                chosen = steps.gather(-1, output.sequences[:, -steps.shape[1]:, None])[..., 0]
-                scores = chosen.mean(-1).tolist()
-            return [(text, float(score)) for text, score in zip(texts, scores)]
+            steps = self.model.compute_transition_scores(
+                output.sequences, output.scores, getattr(output, "beam_indices", None), normalize_logits=False)
+            found = [(self.decode(ids), _mean_to_end(row, ids, self.model.generation_config.eos_token_id))
+                     for ids, row in zip(output.sequences.tolist(), steps.tolist())]
+        return [found[at:at + count] for at in range(0, len(found), count)]
+
+
+def _mean_to_end(log_probabilities: list[float], ids: list[int], eos: int | list[int] | None) -> float:
+    """The mean of the chosen tokens' log-probabilities up to and including the first end token (a hypothesis
+    that finished early is padded after it)."""
+    ends = set(eos if isinstance(eos, list) else [eos])
+    generated = ids[len(ids) - len(log_probabilities):]
+    length = next((at + 1 for at, token in enumerate(generated) if token in ends), len(generated))
+    return float(sum(log_probabilities[:length]) / max(length, 1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from models.engine import Generation
 
@@ -15,19 +15,32 @@ UNTRANSLATED = "[no translation produced]"
 # given a 300-token run-on sentence it writes a short translation that silently drops clauses, although its
 # window holds 512. 128 tokens keeps a long news sentence of 60 to 80 words whole and cuts only run-ons.
 SENTENCE_TOKENS = 128
+# How many alternatives a sentence gets when the journalist asks, and the beams searched for them: twice as
+# many hypotheses as wanted, since duplicates and case-only variants are dropped.
+ALTERNATIVES = 3
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A translation and the translator's confidence in it: the mean log-probability per output token of the
+    beam that wrote it (0 is certain; lower is less sure)."""
+
+    text: str
+    confidence: float | None
 
 
 class SentenceCache:
-    """A bounded, thread-safe least-recently-used map from (model, engine, settings, sentence) to translation,
-    so re-analysing an edited article translates only the sentences that changed."""
+    """A bounded, thread-safe least-recently-used map from (model, engine, settings, sentence) to its translation
+    and that translation's confidence, so re-analysing an edited article translates only the sentences that
+    changed."""
 
     def __init__(self, max_entries: int = 20_000) -> None:
         self.max_entries = max_entries
-        self._entries: OrderedDict[Hashable, str] = OrderedDict()
+        self._entries: OrderedDict[Hashable, Scored] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
-    def get(self, key: Hashable) -> str | None:
+    def get(self, key: Hashable) -> Scored | None:
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
@@ -36,7 +49,7 @@ class SentenceCache:
             self.misses += 1
             return None
 
-    def put(self, key: Hashable, translation: str) -> None:
+    def put(self, key: Hashable, translation: Scored) -> None:
         with self._lock:
             self._entries[key] = translation
             self._entries.move_to_end(key)
@@ -108,6 +121,11 @@ class Translator:
     def stream(self, texts: Sequence[str]) -> Iterator[dict[int, str]]:
         """Yield `{index: translation}` one batch at a time (cached sentences first, at once); every index of
         `texts` appears exactly once."""
+        for batch in self.stream_scored(texts):
+            yield {index: scored.text for index, scored in batch.items()}
+
+    def stream_scored(self, texts: Sequence[str]) -> Iterator[dict[int, Scored]]:
+        """As `stream`, each translation with its confidence (from the beam search that wrote it)."""
         keys = [(self.name, self.seq2seq.engine, self.num_beams, self.fixed_new_tokens, text) for text in texts]
         cached = {}
         if self.cache is not None:
@@ -118,12 +136,27 @@ class Translator:
         for group in self.batches([texts[i] for i in missing]):
             indices = [missing[i] for i in group]
             longest = max(self.count_tokens(texts[i]) for i in indices)
-            outputs = self.seq2seq.generate([texts[i] for i in indices], self.settings(longest))
-            batch = {index: output.strip() or UNTRANSLATED for index, output in zip(indices, outputs)}
+            outputs = self.seq2seq.generate_scored([texts[i] for i in indices], self.settings(longest))
+            batch = {index: Scored(output.strip() or UNTRANSLATED, score)
+                     for index, (output, score) in zip(indices, outputs)}
             if self.cache is not None:
                 for index, translation in batch.items():
                     self.cache.put(keys[index], translation)
             yield batch
+
+    def alternatives(self, text: str, count: int = ALTERNATIVES, *, besides: str = "") -> list[Scored]:
+        """Up to `count` distinct translations of one sentence, best first: the n-best list of one beam search of
+        `2 × count` beams (at least the translator's own), without duplicates, without variants that differ only in
+        case, and without `besides` (the translation shown now). Never cached: asked for one sentence at a time."""
+        beams = max(self.num_beams, 2 * count)
+        settings = replace(self.settings(self.count_tokens(text)), num_beams=beams)
+        seen = {besides.strip().casefold()} if besides.strip() else set()
+        found: list[Scored] = []
+        for output, score in self.seq2seq.generate_nbest([text], settings, beams)[0]:
+            if output.strip() and output.strip().casefold() not in seen and len(found) < count:
+                seen.add(output.strip().casefold())
+                found.append(Scored(output.strip(), score))
+        return found
 
     def settings(self, longest: int) -> Generation:
         """Decoding settings for a batch whose longest source is `longest` tokens."""

@@ -31,12 +31,12 @@ class ServiceUnavailable(KhulasaError):
 
 
 def build(settings: Settings, config: ServiceConfig, cpus: float) -> Any:
-    """The application: one deployment per translation mode, the summarizer, the entity model, the metrics and
-    the ingress; `cpus` are the cores of a node the model replicas share."""
+    """The application: one deployment per translation mode, the summarizer (none with KHULASA_SUMMARIZER=none),
+    the entity model, the metrics and the ingress; `cpus` are the cores of a node the model replicas share."""
     from service.deployments import Metrics, RecognizerModel, Seq2SeqModel
     from service.ingress import Ingress
 
-    replicas = config.replicas * (len(config.modes) + 2)
+    replicas = config.replicas * (len(config.modes) + (1 if settings.summarizer_off else 2))
     threads = max(1, int(cpus // replicas))
     share = min(1.0, math.floor(cpus / replicas * 100) / 100)  # rounded down, or the last replica may not fit
     metrics = Metrics.bind()
@@ -54,8 +54,8 @@ def build(settings: Settings, config: ServiceConfig, cpus: float) -> Any:
     translators = {mode: Seq2SeqModel.options(**options(f"translator_{mode}", "translator", settings.batch_tokens))
                    .bind("translator", f"translator_{mode}", replace(settings, translation=mode).translation_model,
                          settings, metrics, settings.batch_tokens, wait) for mode in config.modes}
-    summarizer = Seq2SeqModel.options(**options("summarizer", "summarizer", 64)).bind(
-        "summarizer", "summarizer", settings.summarizer, settings, metrics, SUMMARY_BATCH_TOKENS, wait)
+    summarizer = None if settings.summarizer_off else Seq2SeqModel.options(**options("summarizer", "summarizer", 64)) \
+        .bind("summarizer", "summarizer", settings.summarizer, settings, metrics, SUMMARY_BATCH_TOKENS, wait)
     ner = RecognizerModel.options(**options("ner", "ner", 64)).bind(settings, metrics, wait)
     return Ingress.options(max_ongoing_requests=config.max_in_flight * 4).bind(
         settings, config, translators, summarizer, ner, metrics)

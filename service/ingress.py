@@ -329,8 +329,9 @@ class Ingress:
         return PlainTextResponse(text, media_type="text/plain; version=0.0.4")
 
     def _handles(self) -> dict[str, Any]:
-        return {**{f"translator_{mode}": handle for mode, handle in self.translators.items()},
-                "summarizer": self.summarizer, "ner": self.ner}
+        summarizer = {"summarizer": self.summarizer} if self.summarizer is not None else {}
+        return {**{f"translator_{mode}": handle for mode, handle in self.translators.items()}, **summarizer,
+                "ner": self.ner}
 
     def _settings(self, mode: str | None) -> Settings:
         settings = replace(self.settings, translation=mode) if mode else self.settings
@@ -348,7 +349,8 @@ class Ingress:
             raise ServiceError("too_long", f"The text is {len(body.text):,} characters long; the limit is "
                                f"{self.config.max_chars:,}. Split the article and analyse it in parts.")
         options = Options(summary_tokens=body.summary_tokens, summary_beams=body.summary_beams, force=body.force,
-                          glossary=_glossary(body.glossary, body.glossary_name))
+                          glossary=_glossary(body.glossary, body.glossary_name),
+                          summary_kind=body.summary.replace("-", "_"), key_sentences=body.key_sentences)
         try:
             text = check_input(body.text, settings)
             await asyncio.to_thread(check_language, text, force=body.force)
@@ -401,10 +403,11 @@ class Ingress:
         """The pipeline's models for one request: tokenizers here (loaded once), model calls on the deployments."""
         deployment = f"translator_{settings.translation}"
         translator = self.translators[settings.translation]
+        seq2seqs = {deployment: translator, **({"summarizer": self.summarizer} if self.summarizer else {})}
         described = {name: await self._describe(name, handle) for name, handle in
-                     ((deployment, translator), ("summarizer", self.summarizer), ("ner", self.ner))}
+                     (*seq2seqs.items(), ("ner", self.ner))}
         async with self._setup:
-            for name in (deployment, "summarizer"):
+            for name in seq2seqs:
                 if name not in self._tokenizers:
                     role = "translator" if name == deployment else "summarizer"
                     tokenizer = await asyncio.to_thread(engine_tokenizer,
@@ -414,13 +417,13 @@ class Ingress:
         def seq2seq(name: str, handle: Any) -> RemoteSeq2Seq:
             return RemoteSeq2Seq(name, handle, described[name], *self._tokenizers[name], call)
 
-        engines = sorted({described[deployment]["engine"], described["summarizer"]["engine"]})
+        engines = sorted({described[name]["engine"] for name in seq2seqs})
         names = ModelNames(settings.translation_model, settings.summarizer, settings.ner, engine="+".join(engines),
                            translation=settings.translation)
+        summarizer = Summarizer(seq2seq("summarizer", self.summarizer)) if self.summarizer else None
         return Models(names, Translator(seq2seq(deployment, translator), batch_tokens=settings.batch_tokens,
                                         cache=SENTENCE_CACHE),
-                      Summarizer(seq2seq("summarizer", self.summarizer)),
-                      RemoteRecognizer(self.ner, described["ner"]["name"], call))
+                      summarizer, RemoteRecognizer(self.ner, described["ner"]["name"], call))
 
     async def _describe(self, name: str, handle: Any) -> dict[str, Any]:
         if name not in self._described:

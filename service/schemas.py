@@ -52,6 +52,9 @@ class AnalyzeRequest(Strict):
     translation: Literal["fast", "best"] | None = Field(None, description="translation mode; default the service's")
     glossary: str | None = Field(None, description="a newsroom glossary: the contents of its TSV or CSV file")
     glossary_name: str = Field("glossary.csv", description="the glossary file's name, for its messages")
+    summary: Literal["abstractive", "key-sentences"] = Field(
+        "abstractive", description="abstractive (mT5 writes it) or key-sentences (the most central sentences, quoted)")
+    key_sentences: int | None = Field(None, ge=1, le=50, description="how many key sentences")
     summary_tokens: int | None = Field(None, ge=8, le=512)
     summary_beams: int | None = Field(None, ge=1, le=8)
     format: Literal["json", "md"] = Field("json", description="json (the CLI's JSON) or md (its Markdown export)")

@@ -34,7 +34,8 @@ ARTICLE_BOX = ".st-key-article-text textarea"
 FORCE_BUTTON = ".st-key-article-force button"
 DOWNLOAD_BUTTON = ".st-key-export-download button"
 ERROR_PANEL = "[data-testid=stAlertContentError]"
-ENTITY_TABLE = "[data-testid=stDataFrame]"
+# The entity table: not the glossary's grid in the sidebar, nor the findings' in the check box.
+ENTITY_TABLE = "[data-testid=stMain] [data-testid=stDataFrame]:not(.st-key-checks-box *)"
 ROWS_IN_VIEW = "rows => rows.map(row => [row.getAttribute('aria-rowindex'), [...row.cells].map(c => c.textContent)])"
 SCROLL_ON = (
     "element => { const bottom = element.scrollTop + element.clientHeight >= element.scrollHeight - 1;"

@@ -9,9 +9,9 @@ from models.engine import Generation
 
 
 class EngineStandIn:
-    """Wraps a real seq2seq engine. Each `generate` calls `before()` (e.g. to cancel a run), runs the real model,
-    then raises when `failing()` says so, else returns `output` for every text when it is not None (an engine
-    that writes nothing), else the real outputs. Everything else is the real engine's."""
+    """Wraps a real seq2seq engine. Each `generate` (or `generate_scored`) calls `before()` (e.g. to cancel a run),
+    runs the real model, then raises when `failing()` says so, else returns `output` for every text when it is not
+    None (an engine that writes nothing), else the real outputs. Everything else is the real engine's."""
 
     def __init__(self, real, *, output: str | None = None, failing: Callable[[], bool] = lambda: False,
                  before: Callable[[], None] = lambda: None) -> None:
@@ -22,12 +22,15 @@ class EngineStandIn:
         return getattr(self.real, name)
 
     def generate(self, texts: Sequence[str], settings: Generation) -> list[str]:
+        return [text for text, _ in self.generate_scored(texts, settings)]
+
+    def generate_scored(self, texts: Sequence[str], settings: Generation) -> list[tuple[str, float]]:
         self.calls += 1
         self.before()
-        outputs = self.real.generate(texts, settings)
+        outputs = self.real.generate_scored(texts, settings)
         if self.failing():
             raise RuntimeError("the engine crashed\nsecond line of the message")
-        return outputs if self.output is None else [self.output] * len(outputs)
+        return outputs if self.output is None else [(self.output, score) for _, score in outputs]
 
 
 class RecognizerStandIn:

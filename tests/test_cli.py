@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "tests" / "data" / "seed.txt"
@@ -31,8 +34,11 @@ def test_json_has_every_documented_key(seed_json: dict) -> None:
     assert set(seed_json) >= {"language", "paragraphs", "sentences", "summary", "entities", "groups", "models",
                               "timings_ms", "problems", "checks"}
     assert seed_json["language"]["code"] == "ar" and 0 < seed_json["language"]["probability"] <= 1
-    assert set(seed_json["summary"]) == {"ar", "en", "strategy", "detail"}
-    assert seed_json["summary"]["strategy"] in {"single", "sections"}
+    assert set(seed_json["summary"]) == {"ar", "en", "strategy", "detail", "sentences", "ar_edited", "en_edited",
+                                         "ar_machine", "en_machine"}
+    assert all(set(sentence) == {"start", "end", "text", "translation", "confidence", "edited", "chosen", "machine"}
+               for sentence in seed_json["sentences"])
+    assert seed_json["summary"]["strategy"] in {"single", "sections"} and seed_json["summary"]["sentences"] == []
     assert set(seed_json["timings_ms"]) == {"load", "ner", "translate", "summarize", "check", "total"}
     assert set(seed_json["models"]) == {"translator", "summarizer", "ner", "engine", "translation"}
 
@@ -162,3 +168,36 @@ def test_an_unwritable_out_file_is_refused_before_any_work(tmp_path: Path, out: 
     lines = result.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: Cannot write {tmp_path / out}")
     assert not result.stdout and not (tmp_path / out).is_file()
+
+
+def _under_1_5_gb() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (1536 * 2**20, 1536 * 2**20))
+
+
+@pytest.mark.parametrize(("name", "size"), [("video.mp4", 3 * 2**30), ("scan.pdf", 3 * 2**30), ("-", 0),
+                                            ("/dev/zero", 0)])
+def test_a_huge_or_endless_input_is_refused_before_it_is_read_whole(tmp_path: Path, name: str, size: int) -> None:
+    """Issue 19: the whole file was read before its size was checked (a MemoryError traceback under a limit)."""
+    path = name if name.startswith("/") or name == "-" else str(tmp_path / name)
+    if size:
+        with open(path, "wb") as file:
+            file.truncate(size)  # sparse: takes no disk
+    with open("/dev/zero", "rb") as zeros:
+        result = subprocess.run([sys.executable, str(ROOT / "cli.py"), "analyze", path], stdin=zeros,
+                                capture_output=True, cwd=ROOT, preexec_fn=_under_1_5_gb, timeout=600)
+    stderr = result.stderr.decode()
+    assert result.returncode == 2, stderr
+    assert stderr.count("\n") == 1 and "the limit for" in stderr and "Traceback" not in stderr
+    assert (f"{size:,} bytes" if size else "more than 400,003 bytes") in stderr
+
+
+@pytest.mark.parametrize(("option", "value"), [("--memory-per-actor", "0"), ("--memory-per-actor", "-1"),
+                                               ("--memory-per-actor", "nan"), ("--retries", "-1"),
+                                               ("--actors", "0"), ("--cpus-per-actor", "0")])
+def test_invalid_batch_option_values_exit_2_with_one_line(tmp_path: Path, option: str, value: str, capsys) -> None:
+    """Issue 19: `--memory-per-actor 0` ended in ZeroDivisionError and `--retries -1` was accepted."""
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["batch", str(tmp_path), "--out", str(tmp_path / "out"), "--ray", option, value])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and err.count("\n") == 1 and option in err and repr(value) in err
+    assert not (tmp_path / "out").exists()

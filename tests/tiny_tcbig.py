@@ -19,15 +19,15 @@ import torch
 from tests.tiny_models import ENGLISH, _fit, _keep_only, _to_pytorch_bin, _train_spm
 
 
-def build_marian_big(folder: Path, text: str) -> Path:
+def build_marian_big(folder: Path, text: str, seed: int = 0) -> Path:
     """The tc-big layout: `source.spm`, `target.spm` (one joint model), `vocab.json`, `pytorch_model.bin`."""
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
     folder.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp())
     ids = dict(pad_id=-1, bos_id=-1, eos_id=1, unk_id=0)
-    shutil.copy(_train_spm(text.splitlines(), work / "src", 400, **ids), folder / "source.spm")
-    shutil.copy(_train_spm(ENGLISH.splitlines(), work / "tgt", 200, **ids), folder / "target.spm")
+    shutil.copy(_train_spm(text.splitlines(), work / "src", 400, seed, **ids), folder / "source.spm")
+    shutil.copy(_train_spm(ENGLISH.splitlines(), work / "tgt", 200, seed, **ids), folder / "target.spm")
     shutil.rmtree(work)
     pieces: list[str] = []
     for name in ("source.spm", "target.spm"):
@@ -49,7 +49,7 @@ def build_marian_big(folder: Path, text: str) -> Path:
         scale_embedding=True, activation_function="relu", share_encoder_decoder_embeddings=True,
         static_position_embeddings=True,
     )
-    torch.manual_seed(0)
+    torch.manual_seed(seed)
     model = MarianMTModel(config)
     sources = [line for line in text.splitlines() if line.strip()]
     targets = ENGLISH.splitlines()

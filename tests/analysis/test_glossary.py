@@ -197,3 +197,19 @@ def test_the_terms_applied_are_kept_in_the_json_and_listed_in_the_export(seed: s
     assert "## Glossary applied" in export and "| تركيا | Türkiye |" in export
     assert "## Glossary applied" not in to_markdown(Analysis(seed, Language("ar", 1.0), (), (), None, (), (),
                                                              ModelNames("t", "s", "n", "e")))
+
+
+def test_a_key_sentence_summary_is_glossed_as_its_sentences_are() -> None:
+    from analysis.glossary import gloss_analysis
+    from core.types import KEY_SENTENCES, Analysis, Glossary, Language, ModelNames, Summary
+
+    text = "وأكدت تركيا دعمها. وصل الوفد مساء الأحد."
+    first = text.index(".") + 1
+    sentences = (Sentence(0, first, text[:first], "Turkey stressed its support."),
+                 Sentence(first + 1, len(text), text[first + 1:], "The delegation arrived."))
+    summary = Summary(sentences[0].text, sentences[0].translation, KEY_SENTENCES, "", (0,))
+    analysis = Analysis(text, Language("ar", 1.0), sentences, ((0, 1),), summary, (), (),
+                        ModelNames("t", "s", "n", "e"))
+    glossed, checks = gloss_analysis(analysis, Glossary("desk.csv", TERMS), lambda texts: ["Turkey"] * len(texts))
+    assert glossed.sentences[0].translation == "Türkiye stressed its support."
+    assert glossed.summary.en == glossed.sentences[0].translation and not checks

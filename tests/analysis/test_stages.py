@@ -8,13 +8,15 @@ from dataclasses import replace
 
 import pytest
 
-from analysis.pipeline import NOTHING_WRITTEN, Models, analyze, analyze_stream, load_models
+from analysis.pipeline import NOTHING_WRITTEN, Models, Options, analyze, analyze_stream, load_models
 from core.errors import Cancelled
 from core.settings import Settings
 from core.types import STAGES, Analysis
+from documents.glossary import read_glossary
 from models.summarize import Summarizer
 from models.translate import Translator
 from tests.stand_ins import EngineStandIn, RecognizerStandIn
+from tests.test_cli_glossary import EXAMPLE
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +95,9 @@ def broken(models: Models, settings: Settings, stage: str, armed: threading.Even
 # recogniser call and the English summary's translator call are the only ones of their model after "summary_en"
 # and "summary"; the article's entities and its sentences are the only calls before "entities" and "summary".
 ARMED = {"entities": (None, "entities"), "translation": (None, "summary"), "summary": (None, None),
-         "summary_en": ("summary", None), "checks": ("summary_en", None)}
+         "summary_en": ("summary", "summary_en"), "glossary": ("summary_en", None), "checks": ("summary_en", None)}
+# Every stage runs, the glossary's included: the example glossary names people and places of the seed.
+WITH_GLOSSARY = Options(glossary=read_glossary(EXAMPLE.name, EXAMPLE.read_bytes())[0])
 
 
 @pytest.mark.parametrize("overlap", [True, False], ids=["overlap", "serial"])
@@ -106,7 +110,7 @@ def test_a_stage_that_fails_costs_only_its_own_part(
     if arm_after is None:
         armed.set()
     snapshots = []
-    for snapshot in analyze_stream(seed, broken(models, settings, stage, armed), settings):
+    for snapshot in analyze_stream(seed, broken(models, settings, stage, armed), settings, WITH_GLOSSARY):
         snapshots.append(snapshot)
         if snapshot.stage == arm_after:
             armed.set()
@@ -123,6 +127,7 @@ def test_a_stage_that_fails_costs_only_its_own_part(
     assert bool(done.entities) == (stage != "entities")
     assert bool(done.summary and done.summary.ar) == (stage != "summary")
     assert bool(done.summary and done.summary.en) == (stage not in ("summary", "summary_en"))
+    assert bool(done.glossary) == (stage != "glossary")
 
 
 @pytest.mark.parametrize("after", ["translation", "entities", "summary", "summary_en"])

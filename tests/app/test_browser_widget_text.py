@@ -1,6 +1,7 @@
-"""`components.widget_text.literal` in a real Chromium: text full of Markdown, HTML and Streamlit directives, aimed
-at a loopback server that counts requests, is shown character for character by every element it covers and makes
-no request. The elements are those of `widget_text_page.py`."""
+"""`components.widget_text.literal` in a real Chromium: text full of Markdown, HTML, Streamlit directives and bare
+addresses, aimed at a loopback server that counts requests, is shown character for character by every element it
+covers (the invisible word joiners that keep addresses from becoming links aside), makes no request and leaves no
+link on the page. The elements are those of `widget_text_page.py`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser import ROOT, chromium, counting_server, streamlit_server
+from components.widget_text import WORD_JOINER
+from tests.browser import ROOT, chromium, counting_server, dataframe_rows, playwright_api, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -30,11 +32,19 @@ COVERED = {
 
 def hostile(base: str) -> str:
     return (f"![i]({base}/image.png) [l]({base}/link) <img src=\"{base}/html.png\"> <{base}/auto> **b** _i_ `c` "
-            f":red[x] $x^2$ :smile: :material/home: # h 3.5 10:30 a\\b & &amp; ~~s~~ | t |")
+            f":red[x] $x^2$ :smile: :material/home: # h 3.5 10:30 a\\b & &amp; ~~s~~ | t | {base}/bare "
+            "www.example.org WWW.example.org desk@example.org mailto:desk@example.org")
 
 
 def flat(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    """`text` as it reads: spaces folded, word joiners (invisible) left out."""
+    return re.sub(r"\s+", " ", text.replace(WORD_JOINER, "")).strip()
+
+
+def links(page: playwright_api.Page) -> list[str]:
+    """The addresses the page's links lead to, bar its own anchors ("#...")."""
+    hrefs = page.locator("a[href]").evaluate_all("links => links.map(link => link.getAttribute('href'))")
+    return [href for href in hrefs if not href.startswith("#")]
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +79,11 @@ def test_every_covered_element_shows_the_text_literally_and_fetches_nothing(
         tooltip = page.get_by_test_id("stTooltipContent").first
         tooltip.wait_for(timeout=10_000)
         assert flat(tooltip.inner_text()) == text, "tooltip"
+        assert links(page) == [], "links with the tooltip open"
         page.locator(".st-key-expander summary").click()
         assert page.locator(".st-key-selectbox input").input_value() == text, "selectbox value (plain)"
+        assert dataframe_rows(page, ".st-key-table [data-testid=stDataFrame]") == [["Text"], [text]], "table cell"
         page.wait_for_timeout(1000)
+        assert links(page) == []
     assert not [url for url in seen if url.startswith(base)]
     assert requests == []

@@ -62,8 +62,10 @@ def test_translation_has_one_row_per_sentence_and_one_body_per_paragraph() -> No
 def test_arabic_cells_are_right_to_left_and_english_cells_left_to_right() -> None:
     cells = [attrs for tag, attrs in parsed(render_translation(analysis_of([("جملة.", "A sentence.")], ((0,),)))).tags
              if tag == "td"]
-    assert cells[0]["dir"] == "rtl" and "text-align:right" in cells[0]["style"]
-    assert cells[1]["dir"] == "ltr" and "text-align:left" in cells[1]["style"]
+    assert (cells[0]["dir"], cells[0]["class"], cells[1]["dir"], cells[1]["class"]) == ("rtl", "ar", "ltr", "en")
+    style = render_translation(analysis_of([("جملة.", "A sentence.")], ((0,),))).split("</style>")[0]
+    assert ".khulasa-translation td.ar{text-align:right;" in style
+    assert ".khulasa-translation td.en{text-align:left}" in style
 
 
 def test_a_sentence_not_yet_translated_shows_the_pending_mark() -> None:

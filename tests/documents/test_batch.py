@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import io
 import json
+import resource
+import subprocess
+import sys
 import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -157,3 +160,20 @@ def test_cli_analyze_accepts_a_word_document(tmp_path: Path, seed: str, tiny_env
     path.write_bytes(make_docx(seed.splitlines()))
     assert cli.main(["analyze", str(path), "--format", "md"]) == 0
     assert "## Summary" in capsys.readouterr().out
+
+
+def test_cli_batch_refuses_a_huge_file_from_its_size_without_reading_it(tmp_path: Path) -> None:
+    """Issue 19: the batch read each file whole to hash it; a 3 GB file under a memory limit failed unexplained."""
+    articles, out = tmp_path / "articles", tmp_path / "out"
+    articles.mkdir()
+    with open(articles / "huge.txt", "wb") as file:
+        file.truncate(3 * 2**30)  # sparse: takes no disk
+
+    def under_1_5_gb() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1536 * 2**20, 1536 * 2**20))
+
+    result = subprocess.run([sys.executable, "cli.py", "batch", str(articles), "--out", str(out)],
+                            capture_output=True, cwd=Path(cli.__file__).parent, preexec_fn=under_1_5_gb, timeout=600)
+    assert result.returncode == 1, result.stderr.decode()
+    assert "'huge.txt' is 3,221,225,472 bytes; the limit for text files is 400,003 bytes" in \
+        (out / INDEX_NAME).read_text(encoding="utf-8").replace("\\", "")

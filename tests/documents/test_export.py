@@ -187,9 +187,9 @@ def test_hostile_text_renders_without_html_links_or_images() -> None:
     rendered = render(to_markdown(hostile_analysis(), generated=GENERATED))
     for forbidden in ("<script", "<img", "<iframe", "<a ", "href", "<code", "<pre", "<blockquote", "<b>"):
         assert forbidden not in rendered
-    # Only our own emphasis: the bold "Models" label and the italic strategy line.
+    # Only our own emphasis: the bold "Models" label and the italic summary-kind and strategy lines.
     assert rendered.count("<strong>") == 1
-    assert rendered.count("<em>") == 1
+    assert rendered.count("<em>") == 2
 
 
 def test_hostile_text_creates_no_headings_or_lists_of_its_own() -> None:

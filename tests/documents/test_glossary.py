@@ -8,7 +8,14 @@ import pytest
 
 from core.errors import InputError
 from core.types import Glossary, GlossaryTerm
-from documents.glossary import MAX_GLOSSARY_ROWS, parse_glossary, read_glossary, to_csv
+from documents.glossary import (
+    MAX_GLOSSARY_ROWS,
+    from_csv,
+    glossary_from_rows,
+    parse_glossary,
+    read_glossary,
+    to_csv,
+)
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "glossary-example.csv"
 
@@ -130,3 +137,30 @@ def test_the_example_glossary_reads_without_problems() -> None:
     glossary, problems = read_glossary(EXAMPLE.name, EXAMPLE.read_bytes())
     assert problems == [] and len(glossary.terms) >= 12
     assert ("تركيا", "Türkiye") in [(term.arabic, term.english) for term in glossary.terms]
+
+
+def test_table_rows_are_checked_as_file_rows_and_numbered_from_one() -> None:
+    rows = [("أنقرة", "Ankara"), ("مصر", None), (None, None), ("Ankara", "أنقرة"), ("  أنقَرة ", "Angora"),
+            ("تركيا", " Türkiye  ")]
+    glossary, problems = glossary_from_rows(rows, "typed")
+    assert pairs(glossary) == [("أنقرة", "Ankara", 1), ("تركيا", "Türkiye", 6)]
+    assert [(problem.line, problem.message.split(":")[0]) for problem in problems] == [
+        (2, "the English side of 'مصر' is empty."),
+        (4, "'Ankara' holds no Arabic letters"),
+        (5, "'أنقَرة' is already on line 1 as 'Ankara', not 'Angora'; keep one English."),
+    ]
+    assert [problem.message for problem in problems] == [
+        problem.message for problem in parse_glossary("أنقرة,Ankara\nمصر,\n\nAnkara,أنقرة\nأنقَرة,Angora\n",
+                                                      "f.csv")[1]]
+
+
+def test_a_typed_first_row_is_never_taken_for_a_header() -> None:
+    glossary, problems = glossary_from_rows([("عربي", "English")], "typed")
+    assert pairs(glossary) == [("عربي", "English", 1)] and problems == []
+
+
+def test_from_csv_reads_back_what_to_csv_wrote_even_a_header_like_first_term() -> None:
+    glossary = Glossary("list.csv", (GlossaryTerm("عربي", "English", 1),
+                                     GlossaryTerm("القبة الحديدية", 'the "Iron Dome", Israel', 2)))
+    assert from_csv(to_csv(glossary), "list.csv") == glossary
+    assert from_csv("", "none") == Glossary("none")

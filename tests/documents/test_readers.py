@@ -8,8 +8,8 @@ import zipfile
 
 import pytest
 
-from core.errors import InputError
-from documents.readers import MAX_FILE_BYTES, read_document, unwrap_lines
+from core.errors import InputError, TooLarge
+from documents.readers import MAX_FILE_BYTES, read_document, read_file, unwrap_lines
 from tests.sample_files import encrypt_pdf, make_docx, make_pdf
 
 LIMIT = 10_000
@@ -125,7 +125,7 @@ def test_truncated_docx_is_damaged() -> None:
 
 def test_text_file_over_the_limit_says_the_size_and_the_limit() -> None:
     data = "خبر ".encode() * 6_000
-    with pytest.raises(InputError, match=r"'long\.txt' is 42,000 bytes; the limit for text files is 40,000 bytes"):
+    with pytest.raises(InputError, match=r"'long\.txt' is 42,000 bytes; the limit for text files is 40,003 bytes"):
         read("long.txt", data)
 
 
@@ -144,3 +144,18 @@ def test_document_with_more_text_than_the_limit_says_both_counts() -> None:
 
 def test_kind_overrides_the_extension() -> None:
     assert read("notes.md", "نص".encode(), kind="txt").text == "نص"
+
+
+def test_a_text_at_the_character_limit_fits_the_byte_limit_with_its_bom() -> None:
+    widest = "𐎀"  # 4 bytes in UTF-8, a surrogate pair (4 bytes) in UTF-16
+    assert len(read("full.txt", codecs.BOM_UTF8 + (widest * LIMIT).encode()).text) == LIMIT
+    assert len(read("full.txt", codecs.BOM_UTF16_LE + (widest * LIMIT).encode("utf-16-le")).text) == LIMIT
+
+
+def test_an_endless_file_is_refused_after_the_limit_plus_one_byte() -> None:
+    with open("/dev/zero", "rb") as zeros, pytest.raises(TooLarge, match=r"more than 40,003 bytes"):
+        read_file("zeros.txt", zeros, max_chars=LIMIT)
+    upload = io.BytesIO(b"%PDF-" + b"0" * 200)
+    with pytest.raises(TooLarge, match=r"'big\.pdf' is 3,000,000,000 bytes; the limit for PDFs is 100 bytes"):
+        read_file("big.pdf", upload, max_chars=LIMIT, size=3_000_000_000, max_bytes=100)
+    assert upload.tell() == 0  # refused from its size alone

@@ -15,7 +15,19 @@ import pytest
 from analysis.pipeline import Models, analyze
 from core.errors import HistoryError
 from core.settings import Settings
-from core.types import Analysis, Check, Entity, EntityGroup, Language, ModelNames, Problem, Sentence, Summary
+from core.types import (
+    Analysis,
+    Check,
+    Entity,
+    EntityGroup,
+    Glossary,
+    GlossaryTerm,
+    Language,
+    ModelNames,
+    Problem,
+    Sentence,
+    Summary,
+)
 from documents.serialize import from_json, to_json
 from history.store import MIGRATIONS, History
 
@@ -254,3 +266,20 @@ def test_marking_an_unknown_entry_or_finding_is_a_key_error(history: History) ->
         history.mark_checked(entry_id + 1, analysis.checks[0])
     with pytest.raises(KeyError):
         history.mark_checked(entry_id, replace(analysis.checks[0], text="other"))
+
+
+def test_a_saved_glossary_is_found_by_another_history_object_and_replaced_by_the_next(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    assert History(path).glossary() is None
+    glossary = Glossary("desk.csv", (GlossaryTerm("أنقرة", "Ankara", 1),
+                                     GlossaryTerm("الخارجية التركية", "Ministry of Foreign Affairs, Türkiye", 2)))
+    History(path).save_glossary(glossary)
+    assert History(path).glossary() == glossary
+    History(path).save_glossary(Glossary("edited", (GlossaryTerm("تركيا", "Türkiye", 1),)))
+    assert History(path).glossary() == Glossary("edited", (GlossaryTerm("تركيا", "Türkiye", 1),))
+
+
+def test_a_cleared_glossary_is_kept_as_empty_not_forgotten(history: History) -> None:
+    history.save_glossary(Glossary("desk.csv", (GlossaryTerm("أنقرة", "Ankara", 1),)))
+    history.save_glossary(Glossary(""))
+    assert history.glossary() == Glossary("")
