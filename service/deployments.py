@@ -72,14 +72,15 @@ class Seq2SeqModel:
                 "defaults": self.seq2seq.defaults, "pid": os.getpid()}
 
     @serve.batch(max_batch_size=1200, batch_wait_timeout_s=0.02, batch_size_fn=_padded)
-    async def generate(self, items: list[Item]) -> list[str]:
+    async def generate(self, items: list[Item]) -> list[tuple[str, float]]:
+        """Each item's best hypothesis and its score (`Seq2Seq.generate_scored`), one engine call per settings."""
         await _fault_if_asked([item[0] for item in items])
         groups: dict[Generation, list[int]] = defaultdict(list)
         for index, item in enumerate(items):
             groups[item[1]].append(index)
-        outputs = [""] * len(items)
+        outputs: list[tuple[str, float]] = [("", 0.0)] * len(items)
         for settings, indices in groups.items():
-            found = await asyncio.to_thread(self.seq2seq.generate, [items[i][0] for i in indices], settings)
+            found = await asyncio.to_thread(self.seq2seq.generate_scored, [items[i][0] for i in indices], settings)
             for index, output in zip(indices, found):
                 outputs[index] = output
         self.metrics.batch.remote(self.deployment, len(items), len({item[3] for item in items}))

@@ -95,7 +95,7 @@ class Call:
 
 
 class RemoteSeq2Seq(Seq2Seq):
-    """A seq2seq model whose `generate` runs on a deployment, with its tokenizer and settings here."""
+    """A seq2seq model whose `generate_scored` runs on a deployment, with its tokenizer and settings here."""
 
     def __init__(self, deployment: str, handle: Any, described: dict[str, Any], tokenizer: Any,
                  lock: threading.Lock, call: Call) -> None:
@@ -104,7 +104,7 @@ class RemoteSeq2Seq(Seq2Seq):
         self.lock = lock  # the tokenizer's, shared by every request's copy
         self.deployment, self.handle, self.call = deployment, handle, call
 
-    def generate(self, texts: Sequence[str], settings: Generation) -> list[str]:
+    def generate_scored(self, texts: Sequence[str], settings: Generation) -> list[tuple[str, float]]:
         items = [(text, settings, self.count_tokens(text), self.call.id) for text in texts]
         return self.call.gather(self.deployment, self.handle.generate, items)
 
