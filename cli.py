@@ -22,9 +22,9 @@ wrote nothing), the rest is printed and each problem is one line on stderr; 1 an
 left out) and writes, into the `--out` folder, one Markdown export and one JSON analysis per article (named after
 its path inside SRC), `index.md`, `khulasa-batch.zip` (the same files) and `manifest.jsonl`, with a progress line
 per file on stderr. A rerun skips the articles the manifest lists as done with the same bytes and models, and the
-failures the same bytes would repeat (`documents/archive.py` says which; `--force` retries every failure). With
+failures the same bytes would repeat (`batches/archive.py` says which; `--force` retries every failure). With
 `--ray` (or `KHULASA_RAY_ADDRESS`) the articles are analysed on Ray Data: a local Ray, or the cluster at ADDRESS
-(`documents/ray_batch.py`).
+(`batches/ray_batch.py`).
 Exit codes: 0 every file analysed; 1 some failed (`index.md` says why); 2 SRC holds no such file; 4 a model
 could not be loaded; 5 Ray is not installed or its cluster cannot be reached. Each failure prints one line on
 stderr, never a traceback.
@@ -66,12 +66,12 @@ from typing import NoReturn
 
 from analysis.pipeline import Options, analyze, check_input, check_language, load_models
 from arabic.language import describe, is_mixed
+from batches.archive import Archive, Pending, article_name, content_hash
+from batches.batch import BatchItem, analyze_source, read_bytes
 from client.http import ServiceClient, ServiceRefused
 from core.errors import InputError, KhulasaError
 from core.settings import TRANSLATION_MODES, Settings, SettingsError
 from core.types import Analysis
-from documents.archive import Archive, Pending, article_name, content_hash
-from documents.batch import BatchItem, analyze_source, read_bytes
 from documents.export import to_markdown
 from documents.glossary import read_glossary, to_csv
 from documents.readers import KINDS, read_document, read_file, regular_size
@@ -198,7 +198,7 @@ def run_batch(args: argparse.Namespace) -> int:
                   "skipping them",
                   file=sys.stderr)
         if pending and address is not None and not args.service:
-            from documents.ray_batch import RayOptions, analyze_on_ray  # Ray stays optional: imported only here
+            from batches.ray_batch import RayOptions, analyze_on_ray  # Ray stays optional: imported only here
 
             convert_ahead(settings)  # once here, so the actors never race to convert the same model
             ray_options = RayOptions(address, args.actors, args.cpus_per_actor, args.memory_per_actor, args.retries)

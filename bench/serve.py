@@ -238,7 +238,7 @@ def main() -> None:
     import ray
     from ray import serve
 
-    from documents.ray_batch import UPLOAD_EXCLUDES
+    from batches.ray_batch import UPLOAD_EXCLUDES
     from service.app import APP_NAME, build
     from service.config import ServiceConfig
 

@@ -70,7 +70,7 @@ def start(settings: Settings, config: ServiceConfig, address: str | None) -> boo
     except ImportError:
         raise ServiceUnavailable(f"`serve` needs Ray Serve, which is not installed: pip install "
                                  f"'{SERVE_REQUIREMENT}'.") from None
-    from documents.ray_batch import ROOT, UPLOAD_EXCLUDES, check_reachable
+    from batches.ray_batch import ROOT, UPLOAD_EXCLUDES, check_reachable
 
     started = False
     if not ray.is_initialized():

@@ -31,7 +31,7 @@ serve = pytest.importorskip("ray.serve")
 import ray  # noqa: E402 - only once Ray Serve is known to be there
 from ray.cluster_utils import Cluster  # noqa: E402
 
-from documents.ray_batch import ROOT, UPLOAD_EXCLUDES  # noqa: E402
+from batches.ray_batch import ROOT, UPLOAD_EXCLUDES  # noqa: E402
 from service.app import APP_NAME, build  # noqa: E402
 from service.config import ServiceConfig  # noqa: E402
 
