@@ -7,6 +7,7 @@
                                          [--cpus-per-actor N] [--memory-per-actor GB] [--retries N]
     python cli.py models download|status [--translation fast|best]
     python cli.py check FILE.json [--article TEXT_FILE]
+    python cli.py serve [--address ADDRESS] [--host HOST] [--port PORT] [--replicas N] [--modes fast,best]
 
 `analyze` reads one article: a .txt, .docx, .html/.htm or .pdf file, any other file as UTF-8 text, or stdin
 (`-`). Exit codes: 0 success; 2 unusable input (empty, not UTF-8, over the size limit, an unreadable document)
@@ -21,9 +22,9 @@ wrote nothing), the rest is printed and each problem is one line on stderr; 1 an
 left out) and writes, into the `--out` folder, one Markdown export and one JSON analysis per article (named after
 its path inside SRC), `index.md`, `khulasa-batch.zip` (the same files) and `manifest.jsonl`, with a progress line
 per file on stderr. A rerun skips the articles the manifest lists as done with the same bytes and models, and the
-failures the same bytes would repeat (`documents/archive.py` says which; `--force` retries every failure). With
+failures the same bytes would repeat (`batches/archive.py` says which; `--force` retries every failure). With
 `--ray` (or `KHULASA_RAY_ADDRESS`) the articles are analysed on Ray Data: a local Ray, or the cluster at ADDRESS
-(`documents/ray_batch.py`).
+(`batches/ray_batch.py`).
 Exit codes: 0 every file analysed; 1 some failed (`index.md` says why); 2 SRC holds no such file; 4 a model
 could not be loaded; 5 Ray is not installed or its cluster cannot be reached. Each failure prints one line on
 stderr, never a traceback.
@@ -33,6 +34,11 @@ prints the same JSON with `checks` recomputed from its texts, no model loaded (`
 article is rebuilt from the sentences' texts and offsets, or read from `--article` (the text the offsets index).
 Exit codes: 0 checked; 2 an unreadable file, a JSON without the fields an analysis has, or offsets outside the
 text (one line on stderr).
+
+`serve` runs the newsroom service (`service/`, Ray Serve: pip install 'ray[serve]'): the HTTP API of README's
+"Newsroom service" until Ctrl-C or SIGTERM, which drain the requests in flight. `analyze` and `batch` with
+`--service URL` send the articles there (key: `KHULASA_SERVICE_KEY`) and load no model; the service's refusals keep
+their exit codes (2, 3, 4), and a service that cannot be reached or refuses the key is exit code 5.
 
 `models download` downloads (only the files each model needs) and converts the three models, with progress on
 stderr, so the desk can then work offline (the translator of `--translation`, fast unless asked: the best one is
@@ -58,18 +64,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
 
-from analysis.checks import recheck
 from analysis.pipeline import Options, analyze, check_input, check_language, load_models
 from arabic.language import describe, is_mixed
+from batches.archive import Archive, Pending, article_name, content_hash
+from batches.batch import BatchItem, analyze_source, read_bytes
+from client.http import ServiceClient, ServiceRefused
 from core.errors import InputError, KhulasaError
 from core.settings import TRANSLATION_MODES, Settings, SettingsError
 from core.types import Analysis
-from documents.archive import Archive, Pending, article_name, content_hash
-from documents.batch import BatchItem, analyze_source, read_bytes
 from documents.export import to_markdown
 from documents.glossary import read_glossary, to_csv
-from documents.readers import KINDS, read_file, regular_size
-from documents.serialize import from_json, to_json
+from documents.readers import KINDS, read_document, read_file, regular_size
+from documents.recheck import rechecked
+from documents.serialize import to_json
 from models.inventory import describe_status, model_status
 from models.prepare import convert_ahead, model_revisions
 from models.progress import Printer
@@ -144,15 +151,22 @@ def run(args: argparse.Namespace) -> tuple[str, Analysis]:
     settings = read_settings(args)
     options = read_options(args, settings)
     text = check_input(read_article(args.path, settings.max_chars), settings)
-    language = check_language(text, force=args.force)
-    if is_mixed(language):
-        print(f"warning: {describe(language)}", file=sys.stderr)
-    models = _load_with_progress(settings)
-    analysis = analyze(text, models, settings, options)
+    models = None
+    if args.service and args.alternatives:
+        raise InputError("--alternatives needs the models here; leave out --service (the service does not offer "
+                         "alternatives yet).")
+    if args.service:  # the service checks the language and runs the models; nothing is loaded here
+        analysis = ServiceClient(args.service, settings.service_key).analysis(text, options, settings.translation)
+    else:
+        language = check_language(text, force=args.force)
+        if is_mixed(language):
+            print(f"warning: {describe(language)}", file=sys.stderr)
+        models = _load_with_progress(settings)
+        analysis = analyze(text, models, settings, options)
     if args.format == "md":
         return to_markdown(analysis), analysis
     data = to_json(analysis)
-    if args.alternatives and models.translator:
+    if args.alternatives and models and models.translator:
         for sentence, found in zip(data["sentences"], alternatives_of(analysis, models.translator, args.alternatives)):
             sentence["alternatives"] = [{"text": scored.text, "confidence": scored.confidence} for scored in found]
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n", analysis
@@ -183,12 +197,15 @@ def run_batch(args: argparse.Namespace) -> int:
             print(f"{skipped} of {len(articles)} files already done or failed for good (same bytes and models); "
                   "skipping them",
                   file=sys.stderr)
-        if pending and address is not None:
-            from documents.ray_batch import RayOptions, analyze_on_ray  # Ray stays optional: imported only here
+        if pending and address is not None and not args.service:
+            from batches.ray_batch import RayOptions, analyze_on_ray  # Ray stays optional: imported only here
 
             convert_ahead(settings)  # once here, so the actors never race to convert the same model
             ray_options = RayOptions(address, args.actors, args.cpus_per_actor, args.memory_per_actor, args.retries)
             analyze_on_ray(pending, archive, settings, options, ray_options, generated, _print_progress)
+        elif pending and args.service:
+            client = ServiceClient(args.service, settings.service_key)
+            analyze_here(pending, archive, settings, options, generated, client)
         elif pending:
             analyze_here(pending, archive, settings, options, generated)
         analysed, total = archive.finish(list(articles), generated)
@@ -217,57 +234,70 @@ def list_articles(folder: Path) -> dict[str, Path]:
 
 
 def analyze_here(pending: list[Pending], archive: Archive, settings: Settings, options: Options,
-                 generated: datetime) -> None:
-    """The local batch: load the models once, then analyse the articles one after another."""
-    models = _load_with_progress(settings)
+                 generated: datetime, client: ServiceClient | None = None) -> None:
+    """The local batch: load the models once (none with a `client`: the service analyses), then analyse the
+    articles one after another."""
+    models = None if client else _load_with_progress(settings)
     for done, article in enumerate(pending, start=1):
         try:
             data = read_bytes(article.path, settings.max_chars, article.name)
         except InputError as error:
             item, sha256 = BatchItem(article.name, error=str(error)), article.sha256
         else:
-            item, sha256 = analyze_source(article.name, data, models, settings, options), content_hash(data)
+            item = served_source(article.name, data, client, settings, options) if client else \
+                analyze_source(article.name, data, models, settings, options)
+            sha256 = content_hash(data)
         archive.add(item, sha256, generated)
         _print_progress(done, len(pending), item)
 
 
+def served_source(name: str, data: bytes, client: ServiceClient, settings: Settings,
+                  options: Options) -> BatchItem:
+    """One file's `BatchItem`, read here and analysed by the service; a refusal (not Arabic, too long) is its
+    error, an unreachable service stops the batch."""
+    try:
+        document = read_document(name, data, max_chars=settings.max_chars)
+        analysis = client.analysis(check_input(document.text, settings), options, settings.translation)
+    except ServiceRefused as error:
+        if error.exit_code == 5:
+            raise
+        return BatchItem(name, error=str(error))
+    except KhulasaError as error:
+        return BatchItem(name, error=str(error))
+    return BatchItem(name, document.title, analysis)
+
+
 def run_check(args: argparse.Namespace) -> str:
-    """The analysis JSON at `args.path` with its checks recomputed from its texts (see `recheck`)."""
+    """The analysis JSON at `args.path` with its checks recomputed from its texts (see `rechecked`)."""
     try:
         data = json.loads(Path(args.path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InputError(f"Cannot read {args.path} as an analysis JSON: {error}.") from None
     try:
-        article = Path(args.article).read_text(encoding="utf-8") if args.article else _rebuilt(data["sentences"])
-        analysis = from_json(data, article)
+        article = Path(args.article).read_text(encoding="utf-8") if args.article else None
     except OSError as error:
         raise InputError(f"Cannot read {args.article}: {error.strerror or error}.") from None
-    except KeyError as error:
-        raise InputError(f"{args.path} is not an analysis: it has no {error} field.") from None
-    except (TypeError, ValueError, AttributeError) as error:
-        raise InputError(f"{args.path} is not an analysis: {error}.") from None
-    for index, sentence in enumerate(analysis.sentences):
-        if not 0 <= sentence.start <= sentence.end <= len(article) or article[sentence.start:sentence.end] != \
-                sentence.text:
-            raise InputError(f"Sentence {index + 1}'s offsets {sentence.start}-{sentence.end} do not hold its text "
-                             "in the article; give the article the analysis was made of with --article.")
     glossary = read_options(args, Settings.from_env()).glossary
-    data["checks"] = to_json(recheck(analysis, glossary))["checks"]
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(rechecked(data, article, glossary, source=args.path), ensure_ascii=False, indent=2) + "\n"
 
 
-def _rebuilt(sentences: list[dict]) -> str:
-    """The article as the sentences' texts at their offsets, spaces between them."""
-    if not isinstance(sentences, list) or not all(isinstance(sentence, dict) for sentence in sentences):
-        raise TypeError("`sentences` is not a list of sentences")
-    length = max((int(sentence["end"]) for sentence in sentences), default=0)
-    article = [" "] * length
-    for sentence in sentences:
-        start, text = int(sentence["start"]), str(sentence["text"])
-        if start < 0 or start + len(text) > length:
-            raise ValueError(f"a sentence's offsets ({start}) lie outside the article")
-        article[start:start + len(text)] = text
-    return "".join(article)
+def run_serve(args: argparse.Namespace) -> int:
+    """`serve`: the service until SIGINT or SIGTERM (`service.app`); Ray is imported only here."""
+    from service.app import run_until_stopped
+    from service.config import ServiceConfig
+
+    settings = Settings.from_env()
+    chosen = args.modes or settings.translation
+    modes = tuple(dict.fromkeys(mode.strip() for mode in chosen.split(",") if mode.strip()))
+    if not modes or set(modes) - set(TRANSLATION_MODES) or settings.translation not in modes:
+        raise InputError(f"--modes takes fast, best or fast,best, with KHULASA_TRANSLATION's mode "
+                         f"({settings.translation}) among them, not {chosen!r}.")
+    config = ServiceConfig.from_env(host=args.host, port=args.port, replicas=args.replicas, modes=modes,
+                                    max_chars=settings.max_chars)
+    for mode in modes:  # once here, so the replicas never race to convert the same model
+        convert_ahead(replace(settings, translation=mode))
+    run_until_stopped(settings, config, args.address, lambda line: print(line, file=sys.stderr, flush=True))
+    return 0
 
 
 def _load_with_progress(settings: Settings):
@@ -338,6 +368,9 @@ def main(argv: list[str] | None = None) -> int:
     glossary = {"metavar": "FILE", "help": "a newsroom glossary (TSV or CSV of Arabic term, English; default "
                 "KHULASA_GLOSSARY): its English replaces the model's rendering, or a finding says where it could not"}
     analyze_parser.add_argument("--glossary", **glossary)
+    service = {"metavar": "URL", "help": "analyse on the newsroom service at URL (key: KHULASA_SERVICE_KEY); no "
+               "model is loaded here"}
+    analyze_parser.add_argument("--service", **service)
     summary = {"choices": ("abstractive", "key-sentences"), "default": "abstractive",
                "help": "abstractive (mT5 writes it) or key-sentences (the article's most central sentences, quoted "
                        "verbatim); default abstractive"}
@@ -354,6 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     batch_parser.add_argument("--force", action="store_true", help="analyse even texts that are not Arabic")
     batch_parser.add_argument("--translation", **translation)
     batch_parser.add_argument("--glossary", **glossary)
+    batch_parser.add_argument("--service", **service)
     batch_parser.add_argument("--summary", **summary)
     batch_parser.add_argument("--key-sentences", **count)
     models_parser = commands.add_parser("models", help="download the models, or list what is on this machine")
@@ -374,6 +408,16 @@ def main(argv: list[str] | None = None) -> int:
     ray_group.add_argument("--memory-per-actor", type=_gigabytes, default=3.0, metavar="GB", help="default 3")
     ray_group.add_argument("--retries", type=_count, default=2, metavar="N",
                            help="times an article is retried after its worker died (default 2)")
+    serve_parser = commands.add_parser("serve", help="run the newsroom service (HTTP API on Ray Serve)")
+    serve_parser.add_argument("--address", metavar="ADDRESS", help="join the Ray cluster at ADDRESS (default: "
+                              "start a local Ray)")
+    serve_parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1; "
+                              "without KHULASA_API_KEYS always 127.0.0.1)")
+    serve_parser.add_argument("--port", type=_positive, default=8000, help="default 8000")
+    serve_parser.add_argument("--replicas", type=_positive, default=1, metavar="N",
+                              help="replicas of each model deployment (default 1)")
+    serve_parser.add_argument("--modes", metavar="MODES", help="translation modes served, comma-separated: fast, "
+                              "best or fast,best (default KHULASA_TRANSLATION, else fast)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     try:
@@ -384,6 +428,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             sys.stdout.write(run_check(args))
             return 0
+        if args.command == "serve":
+            return run_serve(args)
         target = check_out(args.out) if args.out else None
         output, analysis = run(args)
         if target:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Generic, Self, TypeVar
@@ -32,6 +32,8 @@ UNEXPECTED = ("The analysis failed unexpectedly; the server log has the details.
               "or shorten the article.")
 
 Loader = Callable[[Callable[[str], None]], Models]
+# Snapshots from elsewhere (the newsroom service): text, options and `stop` in, `analyze_stream`'s snapshots out.
+Streamer = Callable[[str, Options, Callable[[], bool]], Iterator[Analysis]]
 View = TypeVar("View")  # a frozen dataclass with `state`, `note`, `seconds` and an `ended` property
 
 
@@ -129,20 +131,27 @@ class BackgroundRun(Generic[View]):
 
 class AnalysisRun(BackgroundRun[RunView]):
     """An analysis of `text` with `options`: a step is one model call (a translation batch, the entities, the
-    summary)."""
+    summary). With `stream`, the snapshots come from it (the newsroom service) and no model is loaded here."""
 
     def __init__(self, text: str, options: Options, *, load: Loader, settings: Settings,
-                 alive: Callable[[], bool] = lambda: True, grace_s: float = 10.0) -> None:
+                 alive: Callable[[], bool] = lambda: True, grace_s: float = 10.0,
+                 stream: Streamer | None = None) -> None:
         super().__init__(RunView(LOADING, None, "Loading models…", "", 0.0), name="khulasa-analysis", alive=alive,
                          grace_s=grace_s)
-        self.text, self.options, self.settings, self._load = text, options, settings, load
+        self.text, self.options, self.settings, self._load, self._stream = text, options, settings, load, stream
+
+    def _snapshots(self, stop: Callable[[], bool]) -> Iterator[Analysis]:
+        if self._stream is not None:
+            self._update(state=RUNNING, note="")
+            return self._stream(self.text, self.options, stop)
+        models = self._load(lambda note: self._update(note=note))
+        self._update(state=RUNNING, note="")
+        return analyze_stream(self.text, models, self.settings, self.options, stop=stop)
 
     def _work(self) -> None:
         try:
-            models = self._load(lambda note: self._update(note=note))
-            self._update(state=RUNNING, note="")
             stop = lambda: self._stop.should_stop("analysis")  # noqa: E731
-            for analysis in analyze_stream(self.text, models, self.settings, self.options, stop=stop):
+            for analysis in self._snapshots(stop):
                 self._update(analysis=analysis)
                 if analysis.stage != "done" and self.settings.slow_down_ms:
                     self._stop.wait(self.settings.slow_down_ms / 1000)  # tests: time to click mid-analysis

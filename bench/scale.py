@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/scale.py [--models DIR] [--articles 4] [--actors 1,2] [--write]
 
-Runs `cli.py batch --ray`'s own code (`documents.ray_batch.analyze_on_ray`) on a local Ray with as many CPUs as
+Runs `cli.py batch --ray`'s own code (`batches.ray_batch.analyze_on_ray`) on a local Ray with as many CPUs as
 actors, one CPU and one inference thread per actor, over copies of the reference article (each sentence numbered
 by its copy, so neither the manifest nor the translator's sentence cache saves any work), with the bench's
 full-size random-weight models (`bench/build.py`, reused from `bench/.models/` or `--models`). It prints, and
@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 
 from analysis.pipeline import Options  # noqa: E402
 from arabic.segment import segment  # noqa: E402
+from batches.archive import Archive  # noqa: E402
+from batches.ray_batch import UPLOAD_EXCLUDES, RayOptions, analyze_on_ray  # noqa: E402
 from core.settings import Settings  # noqa: E402
-from documents.archive import Archive  # noqa: E402
-from documents.ray_batch import UPLOAD_EXCLUDES, RayOptions, analyze_on_ray  # noqa: E402
 from models.prepare import convert_ahead, model_revisions  # noqa: E402
 from tests.tiny_models import seed_text  # noqa: E402
 

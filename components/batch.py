@@ -1,6 +1,6 @@
 """The "Batch" expander: many files analysed in one go, a table of how each went, and one .zip of the exports.
 
-"Analyse all" starts a `documents.batch_run.BatchRun` in its own thread, so a click anywhere during the batch only
+"Analyse all" starts a `batches.batch_run.BatchRun` in its own thread, so a click anywhere during the batch only
 redraws the page. A fragment shows its progress, refreshing itself every `REFRESH_S` seconds, with a Cancel that
 stops after the file in progress; when the batch ends it reruns the page once, which keeps the result in the
 session, so downloading the .zip or touching another widget never analyses again. A file that cannot be read or
@@ -14,13 +14,13 @@ import streamlit as st
 
 from analysis.pipeline import Options
 from analysis.worker import CANCELLED
+from batches.batch import BatchItem, batch_zip
+from batches.batch_run import BatchRun, BatchView
 from components.desk import REFRESH_S
 from components.progress import session_alive, worker_models
 from components.widget_text import literal
 from core.errors import HistoryError
 from core.settings import Settings
-from documents.batch import BatchItem, batch_zip
-from documents.batch_run import BatchRun, BatchView
 from documents.readers import KINDS
 from history.store import History
 

@@ -15,7 +15,8 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from analysis.pipeline import Models, Options, load_models
-from analysis.worker import AnalysisRun, RunView
+from analysis.worker import AnalysisRun, RunView, Streamer
+from client.http import ServiceClient
 from components.article_input import Request
 from core.settings import Settings
 from core.types import Analysis
@@ -30,10 +31,18 @@ def start_analysis(request: Request, settings: Settings, options: Options, *, ke
         previous.cancel()
     options = replace(options, force=request.force)
     run = AnalysisRun(request.text, options, settings=settings, alive=session_alive(),
-                      load=lambda note: worker_models(settings, note)).start()
+                      load=lambda note: worker_models(settings, note), stream=service_stream(settings)).start()
     st.session_state.pop(f"{key}-ended", None)
     st.session_state[f"{key}-run"], st.session_state[f"{key}-options"] = run, options
     return run
+
+
+def service_stream(settings: Settings) -> Streamer | None:
+    """With `KHULASA_SERVICE` set, the analyses come from that service (no model is loaded here); else None."""
+    if not settings.service:
+        return None
+    client = ServiceClient(settings.service, settings.service_key)
+    return lambda text, options, stop: client.stream(text, options, settings.translation, stop)
 
 
 def worker_models(settings: Settings, note: Callable[[str], None]) -> Models:

@@ -17,6 +17,8 @@
 | KHULASA_RESTRICT_OUTPUT | 1 | `0`: full output vocabularies on CTranslate2 (see below) |
 | KHULASA_OVERLAP | 1 | `0`: the summary waits for the translation instead of running beside it |
 | KHULASA_THREADS | `OMP_NUM_THREADS`, else every core | threads per inference call (read in `models.loading`) |
+| KHULASA_SERVICE | (none) | the newsroom service's URL: the desk sends its analyses there and loads no model |
+| KHULASA_SERVICE_KEY | (none) | the desk's API key for that service |
 | KHULASA_DB | `<XDG_DATA_HOME or ~/.local/share>/khulasa/history.sqlite3` | the local history of saved analyses |
 
 With `KHULASA_RESTRICT_OUTPUT=1` (the default), on CTranslate2 the summary may write only Arabic-script pieces
@@ -74,6 +76,8 @@ class Settings:
     restrict_output: bool = True
     overlap: bool = True
     db_path: str = field(default_factory=lambda: default_db_path(os.environ))
+    service: str = ""
+    service_key: str = field(default="", repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -102,6 +106,8 @@ class Settings:
             restrict_output=_switch(env, "KHULASA_RESTRICT_OUTPUT", True),
             overlap=_switch(env, "KHULASA_OVERLAP", True),
             db_path=default_db_path(env),
+            service=env.get("KHULASA_SERVICE", "").strip(),
+            service_key=env.get("KHULASA_SERVICE_KEY", "").strip(),
         )
 
     @property

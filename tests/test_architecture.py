@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-OURS = {"core", "arabic", "models", "analysis", "documents", "history", "components"}
+OURS = {"core", "arabic", "models", "analysis", "documents", "history", "components", "client", "service",
+        "batches"}
 ALLOWED = {
     "core": set(),
     "arabic": {"core"},
@@ -16,7 +19,10 @@ ALLOWED = {
     "analysis": {"models", "arabic", "core"},
     "documents": {"analysis", "arabic", "core"},
     "history": {"documents", "arabic", "core"},
-    "components": {"history", "documents", "analysis", "models", "arabic", "core"},
+    "components": {"history", "client", "batches", "documents", "analysis", "models", "arabic", "core"},
+    "batches": {"documents", "analysis", "arabic", "core"},
+    "client": {"documents", "analysis", "core"},
+    "service": {"batches", "documents", "analysis", "models", "arabic", "core"},
 }
 
 
@@ -52,3 +58,13 @@ def test_neither_seq2seq_engine_imports_the_other() -> None:
     for engine, other in (("ct2", "transformers_engine"), ("transformers_engine", "ct2")):
         source = (ROOT / "models" / f"{engine}.py").read_text(encoding="utf-8")
         assert f"models.{other}" not in source and f"import {other}" not in source
+
+
+def test_the_desk_and_the_local_batch_never_import_ray() -> None:
+    """Ray (and Ray Serve) is optional at run time: the page's modules, the client and the CLI's local commands load
+    without it."""
+    code = ("import sys, cli, components.progress, components.desk, client.http, batches.batch_run; "
+            "print(sorted(name for name in sys.modules if name == 'ray' or name.startswith(('ray.', 'fastapi'))))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.strip() == "[]"

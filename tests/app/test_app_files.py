@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analysis.worker import CANCELLED, DONE
-from documents.batch_run import BatchRun
+from batches.batch_run import BatchRun
 from history.store import History
 from models.loading import LOAD_COUNTS
 from tests.app.test_app import ANALYSE, ANALYSIS_TIMEOUT, analyse, new_app, shown, wait_for_analysis

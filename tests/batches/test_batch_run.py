@@ -9,10 +9,10 @@ import pytest
 
 from analysis.pipeline import Models, Options, load_models
 from analysis.worker import CANCELLED, DONE, FAILED
+from batches.batch import BatchItem
+from batches.batch_run import UNEXPECTED, BatchRun, BatchView
 from core.errors import HistoryError
 from core.settings import Settings
-from documents.batch import BatchItem
-from documents.batch_run import UNEXPECTED, BatchRun, BatchView
 
 TIMEOUT_S = 240
 ARTICLE = "بحث وزير الخارجية التركي مع نظيره القطري ملفي أفغانستان وكازاخستان في اتصال هاتفي."

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 import cli
-from documents.batch import INDEX_NAME, ZIP_NAME
+from batches.batch import INDEX_NAME, ZIP_NAME
 from tests.sample_files import make_docx
 from tests.test_cli import run_cli
 
 ray = pytest.importorskip("ray")
-from documents.ray_batch import ROOT, UPLOAD_EXCLUDES  # noqa: E402 - only once Ray is known to be there
+from batches.ray_batch import ROOT, UPLOAD_EXCLUDES  # noqa: E402 - only once Ray is known to be there
 
 pytestmark = pytest.mark.ray
 RAY = ["--ray", "--memory-per-actor", "0.5"]

@@ -26,8 +26,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path, PurePath
 
-from core.errors import InputError
-from documents.batch import (
+from batches.batch import (
     INDEX_NAME,
     ZIP_NAME,
     BatchItem,
@@ -38,6 +37,7 @@ from documents.batch import (
     problem_lines,
     read_bytes,
 )
+from core.errors import InputError
 from documents.export import as_utc, to_markdown
 from documents.serialize import to_json
 

@@ -17,10 +17,10 @@ import pytest
 
 import cli
 from analysis.pipeline import Models, load_models
+from batches.archive import MANIFEST_NAME
+from batches.batch import INDEX_NAME, ZIP_NAME, BatchItem, analyze_files, batch_files, batch_zip, headline_of
 from core.settings import Settings
 from core.types import Summary
-from documents.archive import MANIFEST_NAME
-from documents.batch import INDEX_NAME, ZIP_NAME, BatchItem, analyze_files, batch_files, batch_zip, headline_of
 from documents.export import export_filename, to_markdown
 from documents.readers import first_line
 from tests.sample_files import make_docx, make_pdf

@@ -14,9 +14,9 @@ from pathlib import Path, PurePath
 import pytest
 
 import cli
+from batches.archive import MANIFEST_NAME, Archive, article_name, content_hash, output_stem
+from batches.batch import INDEX_NAME, BatchItem, Final
 from core.types import Analysis, Language, ModelNames, Sentence, Summary
-from documents.archive import MANIFEST_NAME, Archive, article_name, content_hash, output_stem
-from documents.batch import INDEX_NAME, BatchItem, Final
 from documents.serialize import from_json
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -172,9 +172,9 @@ def test_desk_and_local_batch_never_import_ray() -> None:
             node.module for node in tree.body if isinstance(node, ast.ImportFrom) and node.module}
         anywhere = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
         assert not {name for name in top_level | anywhere if name.split(".")[0] == "ray"}, path
-        assert "documents.ray_batch" not in top_level, path
+        assert "batches.ray_batch" not in top_level, path
     imported = subprocess.run(
-        [sys.executable, "-c", "import sys, cli, documents.batch, documents.archive, components.batch, "
+        [sys.executable, "-c", "import sys, cli, batches.batch, batches.archive, components.batch, "
          "components.history; print(sorted(m for m in sys.modules if m.split('.')[0] == 'ray'))"],
         cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert imported.stdout.strip() == "[]", imported.stderr

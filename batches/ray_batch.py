@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from analysis.pipeline import Options, load_models
+from batches.archive import Archive, Pending, content_hash
+from batches.batch import BatchItem, Final, analyze_source, read_bytes
 from core.errors import InputError, KhulasaError
 from core.settings import Settings
-from documents.archive import Archive, Pending, content_hash
-from documents.batch import BatchItem, Final, analyze_source, read_bytes
 from documents.serialize import from_json, to_json
 
 RAY_REQUIREMENT = "ray[data]==2.60.0"

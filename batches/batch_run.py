@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 
 from analysis.pipeline import Options
 from analysis.worker import CANCELLED, DONE, ENDED, FAILED, LOADING, RUNNING, BackgroundRun, Loader
+from batches.batch import BatchItem, Source, analyze_one, source_name
 from core.errors import KhulasaError
 from core.settings import Settings
-from documents.batch import BatchItem, Source, analyze_one, source_name
 
 log = logging.getLogger("khulasa.batch")
 
