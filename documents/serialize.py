@@ -35,7 +35,7 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
                      "arabic_share": analysis.language.arabic_share},
         "paragraphs": [list(paragraph) for paragraph in analysis.paragraphs],
         "sentences": [asdict(sentence) for sentence in analysis.sentences],
-        "summary": asdict(summary) if summary else None,
+        "summary": {**asdict(summary), "sentences": list(summary.sentences)} if summary else None,
         "entities": [
             {"text": e.text, "label": e.label, "start": e.start, "end": e.end, "score": float(e.score),
              "group": e.group}

@@ -6,21 +6,22 @@ from dataclasses import replace
 
 from analysis.pipeline import Models, analyze, load_models
 from core.settings import Settings
+from models.translate import Translator
+from tests.stand_ins import EngineStandIn
 
 
 def test_separator_and_invisible_lines_are_never_sent_to_the_translator(tiny_settings: Settings) -> None:
     models = load_models(replace(tiny_settings, engine="transformers"))
     sent: list[str] = []
-    generate = models.translator.seq2seq.generate
 
-    def recording(texts, settings):
-        sent.extend(texts)
-        return generate(texts, settings)
+    class Recording(EngineStandIn):  # the real tiny translator underneath; the shared model is left untouched
+        def generate_scored(self, texts, settings):
+            sent.extend(texts)
+            return super().generate_scored(texts, settings)
 
-    models.translator.seq2seq.generate = recording
-    models.translator.cache = None
+    translator = Translator(Recording(models.translator.seq2seq), cache=None)
     text = "قال الوزير إن الاجتماع انتهى.\n***\n\u200f\u200e\nوبدأ المؤتمر بعد ساعة."
-    analysis = analyze(text, Models(models.names, models.translator), tiny_settings)
+    analysis = analyze(text, Models(models.names, translator), tiny_settings)
     by_text = {sentence.text: sentence.translation for sentence in analysis.sentences}
     assert by_text["***"] == "***" and by_text["\u200f\u200e"] == "\u200f\u200e"
     assert sorted(sent) == sorted(["قال الوزير إن الاجتماع انتهى.", "وبدأ المؤتمر بعد ساعة."])
