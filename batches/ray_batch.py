@@ -29,6 +29,7 @@ from analysis.pipeline import Options, load_models
 from batches.archive import Archive, Pending, content_hash
 from batches.batch import BatchItem, Final, analyze_source, read_bytes
 from core.errors import InputError, KhulasaError
+from core.faults import die
 from core.settings import Settings
 from documents.serialize import from_json, to_json
 
@@ -274,11 +275,5 @@ def _node_lock() -> Iterator[None]:
 def _crash_if_asked(name: str) -> None:
     """Fault injection for the tests: the worker process dies on the article named by `KHULASA_RAY_CRASH`,
     once if `KHULASA_RAY_CRASH_MARKER` names a file (created on the first crash), else every time."""
-    if name != os.environ.get("KHULASA_RAY_CRASH"):
-        return
-    marker = os.environ.get("KHULASA_RAY_CRASH_MARKER", "")
-    if marker and Path(marker).exists():
-        return
-    if marker:
-        Path(marker).touch()
-    os._exit(1)
+    if name == os.environ.get("KHULASA_RAY_CRASH"):
+        die("KHULASA_RAY_CRASH_MARKER")

@@ -12,11 +12,11 @@ from __future__ import annotations
 import asyncio
 import os
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 from ray import serve
 
+from core.faults import die
 from core.settings import Settings
 from models.engine import Generation
 from models.entities import load_recognizer
@@ -116,11 +116,5 @@ async def _fault_if_asked(texts: list[str]) -> None:
     if stall and any(stall in text for text in texts):
         await asyncio.sleep(3)
     wanted = os.environ.get("KHULASA_SERVE_CRASH")
-    if not wanted or wanted not in texts:
-        return
-    marker = os.environ.get("KHULASA_SERVE_CRASH_MARKER", "")
-    if marker and Path(marker).exists():
-        return
-    if marker:
-        Path(marker).touch()
-    os._exit(1)
+    if wanted and wanted in texts:
+        die("KHULASA_SERVE_CRASH_MARKER")
