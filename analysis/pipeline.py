@@ -153,7 +153,7 @@ def analyze_stream(text: str, models: Models, settings: Settings, options: Optio
         with stages.attempt("translation"):
             found.update(next(batches, {}))
         # The summary starts once the first batch is out, so it does not slow the first sentences down.
-        arabic = pool.submit(_arabic_summary, text, models, options, timings, summary_stop) \
+        arabic = pool.submit(_summary_and_english, text, models, options, timings, summary_stop) \
             if pool and not _quotes(models, options) else None
         if found:
             analysis = _with_translations(analysis, found)
@@ -281,6 +281,24 @@ def _arabic_summary(text: str, models: Models, options: Options, timings: dict[s
     return Summary(summary, "", strategy, detail)
 
 
+def _summary_and_english(text: str, models: Models, options: Options, timings: dict[str, int],
+                         stop: Callable[[], bool]) -> Summary | None:
+    """In the summary's own thread: the Arabic summary, then at once its English translation, on a translator
+    worker that the sentences' batches leave free (`models.budget`), instead of after the last batch. If the
+    English fails here, `_english` tries it again with the entity names, as its own stage."""
+    summary = _arabic_summary(text, models, options, timings, stop)
+    if not (summary and summary.ar and models.translator) or stop():
+        return summary
+    try:
+        with _timed(timings, "summarize"):
+            return replace(summary, en=models.translator.translate([summary.ar])[0])
+    except KhulasaError:
+        return summary
+    except Exception:  # noqa: BLE001 - the English summary's failure is the "summary_en" stage's, noted there
+        log.exception("The English summary failed in the summary thread")
+        return summary
+
+
 def _load_problems(models: Models, options: Options) -> list[Problem]:
     """A problem per model that could not be loaded; the summarizer's says that key sentences stand in for it."""
     problems = []
@@ -310,12 +328,12 @@ def _key_summary(sentences: tuple[Sentence, ...], models: Models, settings: Sett
 
 
 def _english(analysis: Analysis, models: Models) -> Analysis:
-    """The analysis with the English summary and the entity names, in one translator call; the English of key
-    sentences is their translations, with no model call."""
+    """The analysis with the English summary (unless the summary's thread wrote it) and the entity names, in one
+    translator call; the English of key sentences is their translations, with no model call."""
     summary, groups = analysis.summary, analysis.groups
     if summary and summary.quoted:
         summary = replace(summary, en=quoted_english(analysis.sentences, summary.sentences))
-    arabic = [summary.ar] if summary and summary.ar and not summary.quoted else []
+    arabic = [summary.ar] if summary and summary.ar and not summary.quoted and not summary.en else []
     if not models.translator or not (arabic or groups):
         return replace(analysis, summary=summary)
     english = models.translator.translate(arabic + [group.canonical for group in groups])

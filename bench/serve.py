@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analysis.pipeline import analyze_stream, load_models  # noqa: E402
+from bench.equal_work import fix_lengths  # noqa: E402
 from bench.scale import distinct_copy  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from models.prepare import convert_ahead  # noqa: E402
@@ -233,6 +234,7 @@ def main() -> None:
     os.environ.setdefault("KHULASA_CT2_DIR", str(args.models / "ct2"))
     settings = Settings.from_env()
     convert_ahead(settings)
+    fix_lengths()
     single = alone(settings, args.alone)
     print(f"alone: {single}", flush=True)
     import ray
@@ -244,7 +246,8 @@ def main() -> None:
 
     env = {name: value for name, value in os.environ.items() if name.startswith(("KHULASA_", "HF_"))}
     ray.init(include_dashboard=False, logging_level=logging.ERROR, log_to_driver=False,
-             runtime_env={"working_dir": str(ROOT), "excludes": UPLOAD_EXCLUDES, "env_vars": env})
+             runtime_env={"working_dir": str(ROOT), "excludes": UPLOAD_EXCLUDES, "env_vars": env,
+                          "worker_process_setup_hook": "bench.equal_work.fix_lengths"})
     keys = Path(tempfile.mkdtemp(prefix="khulasa-serve-bench-")) / "keys"
     keys.write_text(KEY + "\n", encoding="utf-8")
     config = ServiceConfig(port=PORT, keys_path=str(keys), reserve_memory=False, max_in_flight=64,

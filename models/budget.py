@@ -28,8 +28,9 @@ class DecodeBudget:
 
     def __init__(self, tokens: int = DECODE_TOKENS) -> None:
         self.tokens = tokens
-        self.used = self.waiting = 0
+        self.used = self.waiting = self.calls = 0
         self._changed = threading.Condition()
+        self._here = threading.local()
 
     def fits(self, cost: int) -> bool:
         """Whether a call of `cost` may start now."""
@@ -42,12 +43,23 @@ class DecodeBudget:
             self._changed.wait_for(lambda: self.fits(cost))
             self.waiting -= 1
             self.used += cost
+            self._here.others = self.calls
+            self.calls += 1
         try:
             yield
         finally:
             with self._changed:
                 self.used -= cost
+                self.calls -= 1
+                self._here.others = 0
                 self._changed.notify_all()
+
+    def share(self, workers: int) -> int:
+        """How many of an engine's `workers` (one per core, `models.ct2.engine_threads`) the call this thread
+        holds the budget for may use: one core less for each call that was running when it started, at least
+        one. The summary beside the translation then keeps a core to itself: it is one long call on one worker,
+        the longest path through the analysis, and a third thread on two cores slows it down."""
+        return max(1, workers - getattr(self._here, "others", 0))
 
 
 DECODE_BUDGET = DecodeBudget()

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from models import vocabulary
+from models.budget import DECODE_BUDGET
 from models.engine import Generation, Seq2Seq, checkpoint_generation, mean_log_probability
 from models.hub import require_space
 from models.loading import cpu_threads, load_tokenizer, model_folder, read_config, release_memory
@@ -186,6 +187,21 @@ def engine_tokenizer(source: Path):
     return load_tokenizer(source)
 
 
+def engine_threads(device_kind: str, role: str) -> dict[str, int]:
+    """CTranslate2's threads on the CPU: one thread per worker (`intra_threads` 1); the translator has a worker per
+    core (`inter_threads`, `cpu_threads()`) and splits each call's sentences among them (`max_batch_size`), the
+    summarizer one worker, which leaves the other cores to the translation beside it.
+
+    Measured with the bench's models on a 2-core Xeon (BENCHMARKS.md): 12 sentences of opus-mt-ar-en int8 took
+    3.3-3.7 s on one worker of two threads, 2.7 s on one thread, 1.4-1.7 s on two workers of one thread; mT5's
+    summary 3.4 s on two threads, 1.8 s on one. Decoding multiplies small matrices one step after another, and
+    two threads meeting at every step cost more than they share. A second summarizer worker would hold its own
+    copy of the output restriction's tables (+0.11 GB) for one input that runs on one worker anyway."""
+    if device_kind != "cpu":
+        return {}
+    return {"inter_threads": cpu_threads() if role == "translator" else 1, "intra_threads": 1}
+
+
 class CTranslate2Seq2Seq(Seq2Seq):
     """The converted model on CTranslate2's translator, with the checkpoint's own tokenizer.
 
@@ -208,23 +224,26 @@ class CTranslate2Seq2Seq(Seq2Seq):
         if output_script:
             self.kept_pieces = restrict_output(folder, output_script, self.tokenizer.all_special_tokens)
         kind, _, index = device.partition(":")
+        threads = engine_threads(kind, role)
+        self.workers = threads.get("inter_threads", 1)
         self.model = ctranslate2.Translator(str(folder), device=kind, device_index=int(index or 0),
-                                            compute_type=quantization, intra_threads=cpu_threads())
+                                            compute_type=quantization, **threads)
 
     def generate_nbest(self, texts: Sequence[str], settings: Generation, count: int) -> list[list[tuple[str, float]]]:
         """As `Seq2Seq.generate_nbest`; `bad_words` need no flag here: the converter maps Marian's `<pad>` to
         CTranslate2's padding token, which it never generates. CTranslate2's score is the summed log-probability
         over `length ** length_penalty`, the end token counted (not returned) unless the length limit cut it."""
         count = max(1, min(count, settings.num_beams))
-        with self.lock:
+        with self.lock:  # the tokenizer's; the engine takes calls from several threads at once
             sources = [self.tokenizer.convert_ids_to_tokens(ids) for ids in
                        self.tokenizer(list(texts), truncation=True, max_length=self.window)["input_ids"]]
-            results = self.model.translate_batch(
-                sources, beam_size=settings.num_beams, max_decoding_length=settings.max_new_tokens,
-                min_decoding_length=settings.min_new_tokens, no_repeat_ngram_size=settings.no_repeat_ngram_size,
-                length_penalty=settings.length_penalty, return_scores=True, use_vmap=bool(self.output_script),
-                num_hypotheses=count,
-            )
+        results = self.model.translate_batch(
+            sources, beam_size=settings.num_beams, max_decoding_length=settings.max_new_tokens,
+            min_decoding_length=settings.min_new_tokens, no_repeat_ngram_size=settings.no_repeat_ngram_size,
+            length_penalty=settings.length_penalty, return_scores=True, use_vmap=bool(self.output_script),
+            num_hypotheses=count, max_batch_size=-(-len(sources) // DECODE_BUDGET.share(self.workers)),
+        )
+        with self.lock:
             found = [[(self.decode(self.tokenizer.convert_tokens_to_ids(pieces)),
                        mean_log_probability(float(score), len(pieces) + (len(pieces) < settings.max_new_tokens),
                                             settings.length_penalty))

@@ -190,6 +190,7 @@ def load_once(role: str, name: str, key: tuple, build: Callable[[], T]) -> T:
         except Exception as error:  # noqa: BLE001 - every load failure is reported the same way
             raise ModelUnavailable(role, name, VARIABLES[role], _reason(error), _remedy(role, name, error)) \
                 from error
+        release_memory()  # reading a model leaves its buffers freed but held: 0.18 GB for the three, measured
         LOAD_COUNTS[role] = LOAD_COUNTS.get(role, 0) + 1
         log.info("loaded %s model %s (load #%d)", role, name, LOAD_COUNTS[role])
         _loaded[cache_key] = model

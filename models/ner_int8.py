@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from models.ct2 import checkpoint_folder, converted_folder
-from models.loading import cpu_threads, read_config, release_memory
+from models.loading import read_config, release_memory
 
 HEAD_FILE = "classifier.npz"
 # Padded word pieces per encoder call: two full 512-piece windows, or a dozen news paragraphs.
@@ -35,7 +35,7 @@ class Int8TokenClassifier:
         self.weight, self.bias = head(folder, source)
         kind, _, index = device.partition(":")
         self.encoder = ctranslate2.Encoder(str(folder), device=kind, device_index=int(index or 0),
-                                           compute_type=quantization, intra_threads=cpu_threads())
+                                           compute_type=quantization, intra_threads=1)
 
     def logits(self, rows: list[list[int]], types: list[list[int]]) -> list[np.ndarray]:
         """One (tokens × labels) array per window. Windows of similar length go to the encoder together, each call

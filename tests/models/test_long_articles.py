@@ -191,3 +191,56 @@ def test_entity_windows_batched_get_the_scores_of_one_window_at_a_time(int8_clas
     assert all(len(call) == 1 or max(map(len, call)) * len(call) <= WINDOW_TOKENS for call in recorder.calls)
     assert [found.shape for found in together] == [found.shape for found in alone]
     assert max(float(abs(a - b).max()) for a, b in zip(alone, together)) <= 1e-4
+
+
+class RecordingTranslateBatch:
+    """CTranslate2's translator, recording the `max_batch_size` of each call."""
+
+    def __init__(self, real) -> None:
+        self.real, self.sizes = real, []
+
+    def translate_batch(self, sources, **options):
+        self.sizes.append(options["max_batch_size"])
+        return self.real.translate_batch(sources, **options)
+
+
+def test_a_translation_call_is_split_among_a_worker_per_core_unless_other_calls_hold_cores(
+    tiny_settings, seed: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the CPU the translator has a worker per core, one thread each, and a call's sentences are split among
+    them; a call that starts while another engine call runs (the summary beside it) leaves that call a core. The
+    translations are those of one worker, within the engine's batching tolerance."""
+    pytest.importorskip("ctranslate2")
+    from arabic.segment import segment
+    from models.ct2 import CTranslate2Seq2Seq
+
+    monkeypatch.setenv("KHULASA_THREADS", "2")
+    two = CTranslate2Seq2Seq(tiny_settings.translation_model, "cpu", output_script="latin")
+    monkeypatch.setenv("KHULASA_THREADS", "1")
+    one = CTranslate2Seq2Seq(tiny_settings.translation_model, "cpu", output_script="latin")
+    assert (two.workers, one.workers) == (2, 1)
+    two.model = RecordingTranslateBatch(two.model)
+    sentences = [sentence.text for sentence in segment(seed)[0]][:6]
+    alone = one.generate_scored(sentences, one.defaults)
+    split = two.generate_scored(sentences, two.defaults)
+    holding, release = threading.Event(), threading.Event()
+
+    def summary_beside() -> None:
+        with DECODE_BUDGET.hold(1):
+            holding.set()
+            release.wait(timeout=60)
+
+    beside = threading.Thread(target=summary_beside)
+    beside.start()
+    holding.wait(timeout=60)
+    try:
+        with DECODE_BUDGET.hold(1):
+            shared = two.generate_scored(sentences, two.defaults)
+    finally:
+        release.set()
+        beside.join()
+    assert two.model.sizes == [3, 6]  # two workers of three sentences; then one worker for all six
+    for found in (split, shared):
+        for (text, score), (one_text, one_score) in zip(found, alone, strict=True):
+            assert text == one_text and abs(score - one_score) <= SCORE_TOLERANCE["ctranslate2"] or \
+                abs(score - one_score) <= NEAR_TIE["ctranslate2"]
