@@ -68,13 +68,13 @@ from analysis.pipeline import Options, analyze, check_input, check_language, loa
 from arabic.language import describe, is_mixed
 from batches.archive import Archive, Pending, article_name, content_hash
 from batches.batch import BatchItem, analyze_source, read_bytes
-from client.http import ServiceClient, ServiceRefused
+from client.http import ServiceClient
 from core.errors import InputError, KhulasaError
 from core.settings import TRANSLATION_MODES, Settings, SettingsError
 from core.types import Analysis
 from documents.export import to_markdown
 from documents.glossary import read_glossary, to_csv
-from documents.readers import KINDS, read_document, read_file, regular_size
+from documents.readers import KINDS, read_file, regular_size
 from documents.recheck import rechecked
 from documents.serialize import to_json
 from models.inventory import describe_status, model_status
@@ -238,33 +238,17 @@ def analyze_here(pending: list[Pending], archive: Archive, settings: Settings, o
     """The local batch: load the models once (none with a `client`: the service analyses), then analyse the
     articles one after another."""
     models = None if client else _load_with_progress(settings)
+    analyse = (lambda text, options: client.analysis(text, options, settings.translation)) if client else None
     for done, article in enumerate(pending, start=1):
         try:
             data = read_bytes(article.path, settings.max_chars, article.name)
         except InputError as error:
             item, sha256 = BatchItem(article.name, error=str(error)), article.sha256
         else:
-            item = served_source(article.name, data, client, settings, options) if client else \
-                analyze_source(article.name, data, models, settings, options)
+            item = analyze_source(article.name, data, models, settings, options, analyse=analyse)
             sha256 = content_hash(data)
         archive.add(item, sha256, generated)
         _print_progress(done, len(pending), item)
-
-
-def served_source(name: str, data: bytes, client: ServiceClient, settings: Settings,
-                  options: Options) -> BatchItem:
-    """One file's `BatchItem`, read here and analysed by the service; a refusal (not Arabic, too long) is its
-    error, an unreachable service stops the batch."""
-    try:
-        document = read_document(name, data, max_chars=settings.max_chars)
-        analysis = client.analysis(check_input(document.text, settings), options, settings.translation)
-    except ServiceRefused as error:
-        if error.exit_code == 5:
-            raise
-        return BatchItem(name, error=str(error))
-    except KhulasaError as error:
-        return BatchItem(name, error=str(error))
-    return BatchItem(name, document.title, analysis)
 
 
 def run_check(args: argparse.Namespace) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from analysis.pipeline import Models, Options, analyze, check_input
 from arabic.segment import segment
-from core.errors import InputError, KhulasaError, NotArabic, TooLarge
+from core.errors import UNREACHABLE, InputError, KhulasaError, NotArabic, TooLarge
 from core.settings import Settings
 from core.types import Analysis
 from documents.export import as_utc, escape_markdown, export_filename, to_markdown
@@ -27,6 +27,8 @@ ZIP_NAME = "khulasa-batch.zip"
 # A path on disk, or an upload: (file name, contents).
 Source = str | Path | tuple[str, bytes]
 Progress = Callable[[int, int, "BatchItem"], None]
+# What analyses an article's text instead of the models here: the newsroom service's client, for instance.
+Analyse = Callable[[str, Options], Analysis]
 
 log = logging.getLogger(__name__)
 
@@ -71,23 +73,28 @@ def source_name(source: Source) -> str:
     return source[0] if isinstance(source, tuple) else Path(source).name
 
 
-def analyze_one(source: Source, models: Models, settings: Settings, options: Options = Options()) -> BatchItem:
-    """One file's `BatchItem`, whether it is a path or an upload."""
+def analyze_one(source: Source, models: Models | None, settings: Settings, options: Options = Options(), *,
+                analyse: Analyse | None = None) -> BatchItem:
+    """One file's `BatchItem`, whether it is a path or an upload (see `analyze_source`)."""
     if isinstance(source, tuple):
-        return analyze_source(*source, models, settings, options)
+        return analyze_source(*source, models, settings, options, analyse=analyse)
     try:
         data = read_bytes(Path(source), settings.max_chars, Path(source).name)
     except InputError as error:
         return BatchItem(Path(source).name, error=str(error), final=Final.SIZE if isinstance(error, TooLarge) else None)
-    return analyze_source(Path(source).name, data, models, settings, options)
+    return analyze_source(Path(source).name, data, models, settings, options, analyse=analyse)
 
 
-def analyze_source(name: str, data: bytes, models: Models, settings: Settings,
-                   options: Options = Options()) -> BatchItem:
-    """One file's `BatchItem`: its analysis, or why it has none (unreadable, not Arabic, over the size limit)."""
+def analyze_source(name: str, data: bytes, models: Models | None, settings: Settings,
+                   options: Options = Options(), *, analyse: Analyse | None = None) -> BatchItem:
+    """One file's `BatchItem`: its analysis, or why it has none (unreadable, not Arabic, over the size limit).
+    The text is read and checked here, then analysed by `models`, or by `analyse` where given (the newsroom
+    service: no model here); an error that every file would meet (`UNREACHABLE`: the service cannot be reached
+    or refuses the key) is raised, not kept as the file's reason."""
     try:
         document = read_document(name, data, max_chars=settings.max_chars)
-        analysis = analyze(check_input(document.text, settings), models, settings, options)
+        text = check_input(document.text, settings)
+        analysis = analyse(text, options) if analyse else analyze(text, models, settings, options)
     except TooLarge as error:
         return BatchItem(name, error=str(error), final=Final.SIZE)
     except InputError as error:
@@ -95,6 +102,8 @@ def analyze_source(name: str, data: bytes, models: Models, settings: Settings,
     except NotArabic as error:
         return BatchItem(name, error=str(error), final=Final.LANGUAGE)
     except KhulasaError as error:
+        if error.exit_code == UNREACHABLE:
+            raise
         return BatchItem(name, error=str(error))
     except Exception as error:  # one article's unexpected failure must not cost the user the whole batch
         log.debug("Analysing %s failed", name, exc_info=True)

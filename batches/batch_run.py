@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from analysis.pipeline import Options
 from analysis.worker import CANCELLED, DONE, ENDED, FAILED, LOADING, RUNNING, BackgroundRun, Loader
-from batches.batch import BatchItem, Source, analyze_one, source_name
+from batches.batch import Analyse, BatchItem, Source, analyze_one, source_name
 from core.errors import KhulasaError
 from core.settings import Settings
 
@@ -60,25 +60,29 @@ class BatchView:
 
 
 class BatchRun(BackgroundRun[BatchView]):
-    """The files of `sources`, analysed with `options` one after another: a step is one file."""
+    """The files of `sources`, analysed with `options` one after another: a step is one file. With `analyse` (the
+    newsroom service's client) the files are analysed there and no model is loaded."""
 
     def __init__(self, sources: Sequence[Source], options: Options, *, load: Loader, settings: Settings,
-                 save: Save | None = None, alive: Callable[[], bool] = lambda: True, grace_s: float = 10.0) -> None:
+                 save: Save | None = None, alive: Callable[[], bool] = lambda: True, grace_s: float = 10.0,
+                 analyse: Analyse | None = None) -> None:
         self.sources = list(sources)
-        super().__init__(BatchView(LOADING, tuple(source_name(source) for source in self.sources)),
+        super().__init__(BatchView(LOADING, tuple(source_name(source) for source in self.sources),
+                                   note="Sending the files to the service…" if analyse else "Loading models…"),
                          name="khulasa-batch", alive=alive, grace_s=grace_s)
         self.options, self.settings, self._load, self._save = options, settings, load, save
+        self._analyse = analyse
 
     def _work(self) -> None:
         try:
-            models = self._load(lambda note: self._update(note=note))
+            models = None if self._analyse else self._load(lambda note: self._update(note=note))
             self._update(state=RUNNING, note="")
             for number, source in enumerate(self.sources):
                 if self._stop.should_stop("batch"):
                     self._end(CANCELLED)
                     return
                 self._update(current=source_name(source))
-                item = analyze_one(source, models, self.settings, self.options)
+                item = analyze_one(source, models, self.settings, self.options, analyse=self._analyse)
                 warning = self._saved(item)
                 with self._lock:
                     self._view = replace(self._view, items=(*self._view.items, item), current="",
@@ -86,6 +90,8 @@ class BatchRun(BackgroundRun[BatchView]):
                 if self.settings.slow_down_ms and number + 1 < len(self.sources):
                     self._stop.wait(self.settings.slow_down_ms / 1000)  # tests: time to click mid-batch
             self._end(DONE)
+        except KhulasaError as error:  # the service cannot be reached or refuses the key: the rows so far stay
+            self._end(FAILED, error=str(error))
         except Exception:  # noqa: BLE001 - the page must survive; the rows so far stay and the log keeps the rest
             log.exception("batch failed")
             self._end(FAILED, error=UNEXPECTED)

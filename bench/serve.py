@@ -4,7 +4,9 @@
                                     [--write]
 
 Analyses distinct copies of the reference article (every sentence numbered by its copy, so no cache saves work)
-with the bench's full-size random-weight models (`bench/build.py`): first `--alone` of them one at a time in this
+with the bench's full-size random-weight models (`bench/build.py`), every output of a fixed length on both sides
+(`bench/equal_work.py`: 60 tokens a translation, 64 a summary, as `bench/run.py`; random weights otherwise run every
+output to its cap): first `--alone` of them one at a time in this
 process (`analysis.pipeline`, as `cli.py analyze` does), then on the service (`service.app`, a local Ray with every
 core, one replica per model, no keys, 127.0.0.1) from N concurrent clients, each streaming `--per-client`
 articles one after another. It prints, and with `--write` puts into SCALE.md: throughput (articles a minute), p50

@@ -17,7 +17,7 @@ from analysis.worker import CANCELLED
 from batches.batch import BatchItem, batch_zip
 from batches.batch_run import BatchRun, BatchView
 from components.desk import REFRESH_S
-from components.progress import session_alive, worker_models
+from components.progress import service_analyse, session_alive, worker_models
 from components.widget_text import literal
 from core.errors import HistoryError
 from core.settings import Settings
@@ -47,7 +47,7 @@ def start_batch(settings: Settings, options: Options, history: History | History
     save = None if isinstance(history, HistoryError) else (
         lambda item: history.save(item.analysis, title=item.title, source=item.name))
     run = BatchRun(sources, options, settings=settings, save=save, alive=session_alive(),
-                   load=lambda note: worker_models(settings, note)).start()
+                   load=lambda note: worker_models(settings, note), analyse=service_analyse(settings)).start()
     st.session_state[f"{key}-worker"] = run
     st.session_state.pop(f"{key}-result", None)
     return run

@@ -16,6 +16,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 
 from analysis.pipeline import Models, Options, load_models
 from analysis.worker import AnalysisRun, RunView, Streamer
+from batches.batch import Analyse
 from client.http import ServiceClient
 from components.article_input import Request
 from core.settings import Settings
@@ -43,6 +44,15 @@ def service_stream(settings: Settings) -> Streamer | None:
         return None
     client = ServiceClient(settings.service, settings.service_key)
     return lambda text, options, stop: client.stream(text, options, settings.translation, stop)
+
+
+def service_analyse(settings: Settings) -> Analyse | None:
+    """With `KHULASA_SERVICE` set, a batch's files are analysed by that service (no model is loaded here); else
+    None."""
+    if not settings.service:
+        return None
+    client = ServiceClient(settings.service, settings.service_key)
+    return lambda text, options: client.analysis(text, options, settings.translation)
 
 
 def worker_models(settings: Settings, note: Callable[[str], None]) -> Models:

@@ -9,6 +9,11 @@ class KhulasaError(Exception):
     exit_code = 1
 
 
+# The exit code of a Ray cluster or a newsroom service that cannot be reached or refuses the caller: every article
+# would fail alike, so a batch stops at the first such error instead of failing each file.
+UNREACHABLE = 5
+
+
 class InputError(KhulasaError):
     """The text cannot be analysed as given (empty, not UTF-8, too long, no letters)."""
 

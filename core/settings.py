@@ -16,7 +16,7 @@
 | KHULASA_SLOW_DOWN_MS | 0 | tests and demos only: the app waits this long after each snapshot or batch file |
 | KHULASA_RESTRICT_OUTPUT | 1 | `0`: full output vocabularies on CTranslate2 (see below) |
 | KHULASA_OVERLAP | 1 | `0`: the summary waits for the translation instead of running beside it |
-| KHULASA_THREADS | `OMP_NUM_THREADS`, else every core | threads per inference call (read in `models.loading`) |
+| KHULASA_THREADS | `OMP_NUM_THREADS`, else every core | cores for inference: torch threads, CTranslate2 workers |
 | KHULASA_SERVICE | (none) | the newsroom service's URL: the desk sends its analyses there and loads no model |
 | KHULASA_SERVICE_KEY | (none) | the desk's API key for that service |
 | KHULASA_DB | `<XDG_DATA_HOME or ~/.local/share>/khulasa/history.sqlite3` | the local history of saved analyses |

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis.pipeline import Options
 from bench.scale import distinct_copy
 from core.settings import Settings
 from tests.test_cli import run_cli
@@ -269,6 +270,34 @@ def test_the_cli_on_the_service_prints_what_it_prints_alone_and_keeps_its_exit_c
     assert refused.returncode == 3 and refused.stderr.decode().count("\n") == 1
     wrong_key = run_cli("analyze", str(article), "--service", service, env={**env, "KHULASA_SERVICE_KEY": "x"})
     assert wrong_key.returncode == 5 and "not one of the service's keys" in wrong_key.stderr.decode()
+
+
+def test_the_desks_batch_on_the_service_loads_no_model_and_keeps_each_files_reason(service: str, seed: str,
+                                                                                   tiny_settings: Settings) -> None:
+    """The desk's batch with `KHULASA_SERVICE` set: every file goes to the service, no model is loaded here, a
+    refusal is that file's reason; a key the service refuses stops the batch with the service's message."""
+    from analysis.worker import DONE, FAILED
+    from batches.batch import Final
+    from batches.batch_run import BatchRun
+    from components.progress import service_analyse
+
+    settings = replace(tiny_settings, service=service, service_key=DESK)
+    sources = [("one.txt", fresh(seed).encode()), ("english.txt", b"The minister met his counterpart in Ankara."),
+               ("two.txt", fresh(seed).encode())]
+    loads: list[str] = []
+    run = BatchRun(sources, Options(), settings=settings, load=loads.append, analyse=service_analyse(settings))
+    run.start().join(timeout=300)
+    view = run.view()
+    assert view.state == DONE and loads == [] and [item.name for item in view.items] == ["one.txt", "english.txt",
+                                                                                         "two.txt"]
+    one, english, two = view.items
+    assert one.ok and two.ok and all(sentence.translation for sentence in one.analysis.sentences)
+    assert not english.ok and english.final == Final.LANGUAGE and "Arabic" in english.error
+    wrong = replace(settings, service_key="not-a-key")
+    refused = BatchRun(sources, Options(), settings=wrong, load=loads.append, analyse=service_analyse(wrong))
+    refused.start().join(timeout=300)
+    view = refused.view()
+    assert view.state == FAILED and view.items == () and "not one of the service's keys" in view.error and loads == []
 
 
 @pytest.mark.browser
