@@ -21,6 +21,7 @@ import os
 import resource
 import statistics
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -206,8 +207,8 @@ def _analyse(text: str, settings, models, clocks: tuple) -> tuple[dict[str, floa
         seconds["total"] = time.perf_counter() - started
     timings = snapshot.timings_ms
     seconds.update(ner=timings["ner"] / 1000, translate=timings["translate"] / 1000,
-                   summarize=timings["summarize"] / 1000, engine_translate=sum(clock.calls[:-1]))
-    seconds["overhead"] = seconds["translate"] / seconds["engine_translate"] - 1  # the last call: English summary
+                   summarize=timings["summarize"] / 1000, engine_translate=sentence_calls(clock, settings.overlap))
+    seconds["overhead"] = seconds["translate"] / seconds["engine_translate"] - 1
     return seconds, trace.peaks()
 
 
@@ -222,6 +223,13 @@ def _warm_up(translator, summarizer, recognizer, text: str, spans: list[tuple[in
     recognizer.find(text, spans[:1])
 
 
+def sentence_calls(clock: EngineClock, overlap: bool) -> float:
+    """Seconds inside the engine for the article's sentences: the translator's calls less the English summary's,
+    which the summary's own thread makes beside the translation (`KHULASA_OVERLAP`), else the last call."""
+    calls = [seconds for seconds, thread in zip(clock.calls, clock.threads) if not thread.startswith("khulasa-summary")]
+    return sum(calls if overlap else calls[:-1])
+
+
 class EngineClock:
     """Stands in for a seq2seq's engine (`.model`): passes every call on, and records the seconds spent inside
     each `generate` (transformers) or `translate_batch` (CTranslate2) call, its batch size and how many tokens
@@ -231,6 +239,7 @@ class EngineClock:
     def __init__(self, model, stage: str) -> None:
         self.model, self.stage, self.trace = model, stage, None
         self.calls: list[float] = []
+        self.threads: list[str] = []
         self.tokens: list[int] = []
         self.batches: list[int] = []
 
@@ -243,6 +252,7 @@ class EngineClock:
         with self.trace.stage(self.stage) if self.trace else nullcontext():
             yield
         self.calls.append(time.perf_counter() - started)
+        self.threads.append(threading.current_thread().name)
         self.batches.append(size)
 
     def generate(self, **kwargs):

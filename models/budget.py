@@ -32,6 +32,12 @@ class DecodeBudget:
         self._changed = threading.Condition()
         self._here = threading.local()
 
+    def room(self) -> float:
+        """The hypothesis tokens a call starting now may take without waiting: unbounded when none holds the budget
+        (a call alone always runs)."""
+        with self._changed:
+            return self.tokens - self.used if self.used else float("inf")
+
     def fits(self, cost: int) -> bool:
         """Whether a call of `cost` may start now."""
         return self.used == 0 or self.used + cost <= self.tokens

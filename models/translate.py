@@ -149,18 +149,34 @@ class Translator:
         if cached:
             yield cached
         missing = [i for i in range(len(texts)) if i not in cached]
+        lengths = {i: self.count_tokens(texts[i]) for i in missing}
         for group in self.batches([texts[i] for i in missing]):
-            indices = [missing[i] for i in group]
-            longest = max(self.count_tokens(texts[i]) for i in indices)
-            settings = self.settings(longest)
-            with DECODE_BUDGET.hold(decode_cost(len(indices), longest, settings)):
-                outputs = self.seq2seq.generate_scored([texts[i] for i in indices], settings)
-            batch = {index: Scored(output.strip() or UNTRANSLATED, score)
-                     for index, (output, score) in zip(indices, outputs)}
-            if self.cache is not None:
-                for index, translation in batch.items():
-                    self.cache.put(keys[index], translation)
-            yield batch
+            pending = [missing[i] for i in group]
+            while pending:
+                indices = self._fitting(pending, lengths)
+                pending = pending[len(indices):]
+                longest = max(lengths[i] for i in indices)
+                settings = self.settings(longest)
+                with DECODE_BUDGET.hold(decode_cost(len(indices), longest, settings)):
+                    outputs = self.seq2seq.generate_scored([texts[i] for i in indices], settings)
+                batch = {index: Scored(output.strip() or UNTRANSLATED, score)
+                         for index, (output, score) in zip(indices, outputs)}
+                if self.cache is not None:
+                    for index, translation in batch.items():
+                        self.cache.put(keys[index], translation)
+                yield batch
+
+    def _fitting(self, indices: list[int], lengths: dict[int, int]) -> list[int]:
+        """The first of a batch's `indices` (shortest first) whose engine call fits the room the shared decode budget
+        has now, at least one: beside a summary call that holds most of the budget, the translation goes on in
+        smaller calls instead of waiting for it (the summary is the longer path through a long article)."""
+        room, count = DECODE_BUDGET.room(), 1
+        while count < len(indices):
+            longest = max(lengths[i] for i in indices[:count + 1])
+            if decode_cost(count + 1, longest, self.settings(longest)) > room:
+                break
+            count += 1
+        return indices[:count]
 
     def alternatives(self, text: str, count: int = ALTERNATIVES, *, besides: str = "") -> list[Scored]:
         """Up to `count` distinct translations of one sentence, best first: the n-best list of one beam search of

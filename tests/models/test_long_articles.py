@@ -244,3 +244,48 @@ def test_a_translation_call_is_split_among_a_worker_per_core_unless_other_calls_
         for (text, score), (one_text, one_score) in zip(found, alone, strict=True):
             assert text == one_text and abs(score - one_score) <= SCORE_TOLERANCE["ctranslate2"] or \
                 abs(score - one_score) <= NEAR_TIE["ctranslate2"]
+
+
+class CallSizes(EngineStandIn):
+    """The real engine, recording how many texts each `generate_scored` call holds."""
+
+    def __init__(self, real) -> None:
+        super().__init__(real)
+        self.sizes: list[int] = []
+
+    def generate_scored(self, texts, settings):
+        self.sizes.append(len(texts))
+        return super().generate_scored(texts, settings)
+
+
+def test_beside_a_call_holding_most_of_the_budget_the_translation_goes_on_in_smaller_calls(tiny_models: Models,
+                                                                                          seed: str) -> None:
+    """Issue 21: a translation batch that would not fit beside the summary's call is cut to what fits, instead of
+    waiting for the summary (the longer path through a long article) with a core idle."""
+    from arabic.segment import segment
+
+    translator = type(tiny_models.translator)(CallSizes(tiny_models.translator.seq2seq), cache=None, batch_tokens=10**6)
+    sentences = [sentence.text for sentence in segment(seed)[0]]
+    group = max(translator.batches(sentences), key=len)
+    assert len(group) >= 3
+    lengths = [translator.count_tokens(sentences[i]) for i in group]
+    two = decode_cost(2, max(lengths), translator.settings(max(lengths)))  # room for two of its sentences at most
+    holding, done = threading.Event(), threading.Event()
+
+    def summary_beside() -> None:
+        with DECODE_BUDGET.hold(DECODE_BUDGET.tokens - two):
+            holding.set()
+            done.wait(timeout=60)
+
+    beside = threading.Thread(target=summary_beside)
+    beside.start()
+    holding.wait(timeout=60)
+    try:
+        found = translator.translate([sentences[i] for i in group])
+        still_held = beside.is_alive()
+    finally:
+        done.set()
+        beside.join()
+    assert still_held and len(found) == len(group) and all(found)  # finished without waiting for the other call
+    assert max(translator.seq2seq.sizes) <= 2 and sum(translator.seq2seq.sizes) == len(group)
+    assert translator.batches([sentences[i] for i in group]) == [list(range(len(group)))]  # alone: one call
