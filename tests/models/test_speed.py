@@ -17,12 +17,14 @@ import torch
 from analysis.pipeline import analyze, analyze_stream, load_models
 from arabic.segment import segment
 from core.settings import Settings, SettingsError
+from documents.serialize import to_json
 from models import ct2, vocabulary
 from models.ct2 import CTranslate2Seq2Seq
 from models.engine import Generation
 from models.entities import EntityRecognizer
 from models.summarize import Summarizer
 from models.translate import Translator
+from tests.batching import assert_same_but_batching
 from tests.test_cli import ROOT, SEED
 from tests.test_hardening import ODD_TEXTS
 
@@ -252,7 +254,9 @@ def test_first_translated_sentences_come_before_the_entities_and_nothing_changes
     done = snapshots[-1]
     assert all(s.translation for s in done.sentences) and done.summary and done.entities
     serial = analyze(seed, tiny_models, replace(tiny_settings, overlap=False))
-    assert replace(serial, timings_ms={}) == replace(done, timings_ms={})
+    # the pipeline's batches are not the serial run's: equal but for what batching moves (tests/batching.py)
+    tips = tiny_models.translator.seq2seq.engine != "transformers"
+    assert_same_but_batching(to_json(serial), to_json(done), tips=tips)
 
 
 def test_the_cli_on_ctranslate2_never_imports_torch(tiny_settings, tiny_env: dict[str, str]) -> None:
