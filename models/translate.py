@@ -130,8 +130,8 @@ class Translator:
     def limit(self, length: int) -> int:
         """The most tokens the translation of a `length`-token sentence may take: twice its length and 16 more,
         rounded up to a power of two, within the window. It depends on the sentence alone and a batch holds
-        sentences of one limit, so a translation never changes with the sentences batched with it (and the
-        sentence cache, keyed by the sentence, stays exact)."""
+        sentences of one limit, so no sentence's limit changes with the sentences batched with it (the batch's
+        padding still moves float results slightly: README, "Batches by output limit")."""
         return min(self.seq2seq.defaults.max_new_tokens, self.window, 1 << (2 * length + 15).bit_length())
 
     def stream(self, texts: Sequence[str]) -> Iterator[dict[int, str]]:

@@ -202,13 +202,17 @@ def label_scores(recognizer: EntityRecognizer, text: str) -> np.ndarray:
 
 
 def test_int8_moves_the_label_scores_by_a_small_fraction_of_their_size(recognizers, seed: str) -> None:
-    """The same function in int8: on every paragraph of the seed and the hardening texts, label scores move on
-    average by under 3% of their average size (under 1% on tiny models trained with several seeds; a wrong weight,
-    label order or input moves them by their whole size). One score alone may move by a quarter of the largest."""
+    """The same function in int8: label scores move by a small fraction of their size (a wrong weight, label order
+    or input moves them by their whole size). How small depends on the CPU: on a Xeon (CTranslate2 on MKL) by
+    0.1-0.7% of their average size per paragraph of the seed and the hardening texts; on an EPYC with AVX2 and no
+    VNNI (CTranslate2 on oneDNN: MKL is only used on Intel, and forced there it took 9x longer) by 1-14%, 7% on
+    average. Held to a quarter per paragraph and a tenth on average."""
     fp32, int8 = recognizers
+    moved = []
     for text in [*(p for p in seed.splitlines() if p.strip()), *ODD_TEXTS.values()]:
         expected = label_scores(fp32, text)
-        assert np.abs(label_scores(int8, text) - expected).mean() < 0.03 * np.abs(expected).mean()
+        moved.append(np.abs(label_scores(int8, text) - expected).mean() / np.abs(expected).mean())
+    assert max(moved) < 0.25 and np.mean(moved) < 0.1, moved
 
 
 class LabelsWhereSure:
