@@ -4,6 +4,8 @@ budget, and the summaries stay those of one section at a time (within the engine
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -235,27 +237,33 @@ def test_a_translation_call_is_split_among_a_worker_per_core_unless_other_calls_
     sentences = [sentence.text for sentence in segment(seed)[0]][:6]
     alone = one.generate_scored(sentences, one.defaults)
     split = two.generate_scored(sentences, two.defaults)
-    holding, release = threading.Event(), threading.Event()
-
-    def summary_beside() -> None:
-        with DECODE_BUDGET.hold(1):
-            holding.set()
-            release.wait(timeout=60)
-
-    beside = threading.Thread(target=summary_beside)
-    beside.start()
-    holding.wait(timeout=60)
-    try:
-        with DECODE_BUDGET.hold(1):
-            shared = two.generate_scored(sentences, two.defaults)
-    finally:
-        release.set()
-        beside.join()
+    with held_beside(1), DECODE_BUDGET.hold(1):
+        shared = two.generate_scored(sentences, two.defaults)
     assert two.model.sizes == [3, 6]  # two workers of three sentences; then one worker for all six
     for found in (split, shared):
         for (text, score), (one_text, one_score) in zip(found, alone, strict=True):
             assert text == one_text and abs(score - one_score) <= SCORE_TOLERANCE["ctranslate2"] or \
                 abs(score - one_score) <= NEAR_TIE["ctranslate2"]
+
+
+@contextmanager
+def held_beside(tokens: int) -> Iterator[threading.Thread]:
+    """Another thread (a summary's engine call) holds `tokens` of the shared decode budget while the block runs."""
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with DECODE_BUDGET.hold(tokens):
+            holding.set()
+            release.wait(timeout=60)
+
+    beside = threading.Thread(target=hold)
+    beside.start()
+    holding.wait(timeout=60)
+    try:
+        yield beside
+    finally:
+        release.set()
+        beside.join()
 
 
 class CallSizes(EngineStandIn):
@@ -282,22 +290,9 @@ def test_beside_a_call_holding_most_of_the_budget_the_translation_goes_on_in_sma
     assert len(group) >= 3
     lengths = [translator.count_tokens(sentences[i]) for i in group]
     two = decode_cost(2, max(lengths), translator.settings(max(lengths)))  # room for two of its sentences at most
-    holding, done = threading.Event(), threading.Event()
-
-    def summary_beside() -> None:
-        with DECODE_BUDGET.hold(DECODE_BUDGET.tokens - two):
-            holding.set()
-            done.wait(timeout=60)
-
-    beside = threading.Thread(target=summary_beside)
-    beside.start()
-    holding.wait(timeout=60)
-    try:
+    with held_beside(DECODE_BUDGET.tokens - two) as beside:
         found = translator.translate([sentences[i] for i in group])
         still_held = beside.is_alive()
-    finally:
-        done.set()
-        beside.join()
     assert still_held and len(found) == len(group) and all(found)  # finished without waiting for the other call
     assert max(translator.seq2seq.sizes) <= 2 and sum(translator.seq2seq.sizes) == len(group)
     assert translator.batches([sentences[i] for i in group]) == [list(range(len(group)))]  # alone: one call
