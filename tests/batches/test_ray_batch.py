@@ -16,6 +16,7 @@ import pytest
 
 import cli
 from batches.batch import INDEX_NAME, ZIP_NAME
+from tests.batching import ROUNDING
 from tests.sample_files import make_docx
 from tests.test_cli import run_cli
 
@@ -77,7 +78,7 @@ def comparable(folder: Path) -> dict[str, object]:
             record.pop("timings_ms")
             for sentence in record["sentences"]:
                 if sentence["confidence"] is not None:
-                    sentence["confidence"] = pytest.approx(sentence["confidence"], abs=1e-3)
+                    sentence["confidence"] = pytest.approx(sentence["confidence"], abs=ROUNDING)
             files[path.name] = record
         elif path.suffix == ".md":
             files[path.name] = [line for line in path.read_text(encoding="utf-8").splitlines()
